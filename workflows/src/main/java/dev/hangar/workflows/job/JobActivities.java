@@ -1,0 +1,123 @@
+package dev.hangar.workflows.job;
+
+import dev.hangar.workflows.Failures;
+import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.github.GitHubActivities;
+import dev.hangar.workflows.host.HostActivities;
+import dev.hangar.workflows.host.PlacementActivities;
+import dev.hangar.workflows.routing.RoutingActivities;
+import dev.hangar.workflows.template.TemplateRef;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The retry and timeout policy of every activity a job calls, declared once. Each method returns a
+ * stub whose options say where the activity runs and how long Hangar waits for it.
+ */
+final class JobActivities {
+
+  /** GitHub calls: retried with backoff for up to ten minutes, except what no retry can fix. */
+  private static final RetryOptions GITHUB_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .setDoNotRetry(Failures.NON_RETRYABLE)
+          .build();
+
+  /** Host work: a few tries; a host that does not pick the task up at all is lost, not retried. */
+  private static final RetryOptions HOST_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumAttempts(3)
+          .setDoNotRetry(Failures.NON_RETRYABLE)
+          .build();
+
+  /** A claim that raced and found no room goes back on the queue quickly. */
+  private static final RetryOptions PLACEMENT_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(1.5)
+          .setMaximumInterval(Duration.ofSeconds(10))
+          .setDoNotRetry(Failures.NON_RETRYABLE)
+          .build();
+
+  private final JobPolicy policy;
+
+  JobActivities(JobPolicy policy) {
+    this.policy = policy;
+  }
+
+  RoutingActivities routing() {
+    return Workflow.newLocalActivityStub(
+        RoutingActivities.class,
+        LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(GITHUB_RETRY)
+            .build());
+  }
+
+  GitHubActivities github() {
+    return Workflow.newActivityStub(
+        GitHubActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.ORCHESTRATOR)
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+            .setRetryOptions(GITHUB_RETRY)
+            .build());
+  }
+
+  /**
+   * The claim waits on the size class's placement queue for at most {@code maxPlacementWait}: a
+   * schedule-to-start timeout there means no host had room in time. A claim the job no longer
+   * needs is abandoned, not cancelled: if a host grants it anyway, the host frees the reservation
+   * when no VM follows within its reservation TTL.
+   */
+  PlacementActivities placement(TemplateRef template) {
+    return Workflow.newActivityStub(
+        PlacementActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.placement(template.sizeClass()))
+            .setScheduleToStartTimeout(policy.maxPlacementWait())
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setScheduleToCloseTimeout(policy.maxPlacementWait().plus(Duration.ofMinutes(5)))
+            .setRetryOptions(PLACEMENT_RETRY)
+            .setCancellationType(ActivityCancellationType.ABANDON)
+            .build());
+  }
+
+  /**
+   * Short work on the claimed host: clone, start, put the runner in, delete. Schedule-to-start is
+   * the host timeout: a host that stops polling its own queue is lost, and the attempt moves on to
+   * a new VM elsewhere.
+   */
+  HostActivities host(String hostQueue) {
+    return Workflow.newActivityStub(
+        HostActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(hostQueue)
+            .setScheduleToStartTimeout(policy.hostTimeout())
+            .setStartToCloseTimeout(Duration.ofMinutes(15))
+            .setRetryOptions(HOST_RETRY)
+            .build());
+  }
+
+  /** A template pull may take long, so it heartbeats; silence for the host timeout means lost. */
+  HostActivities pull(String hostQueue) {
+    return Workflow.newActivityStub(
+        HostActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(hostQueue)
+            .setScheduleToStartTimeout(policy.hostTimeout())
+            .setStartToCloseTimeout(Duration.ofHours(3))
+            .setHeartbeatTimeout(policy.hostTimeout())
+            .setRetryOptions(HOST_RETRY)
+            .build());
+  }
+}

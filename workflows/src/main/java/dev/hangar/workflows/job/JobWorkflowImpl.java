@@ -1,0 +1,235 @@
+package dev.hangar.workflows.job;
+
+import dev.hangar.workflows.Names;
+import dev.hangar.workflows.github.GitHubActivities;
+import dev.hangar.workflows.github.RunRef;
+import dev.hangar.workflows.routing.Route;
+import dev.hangar.workflows.template.TemplateRef;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * A GitHub job's life, top to bottom: route its labels to a template, make VMs until GitHub starts
+ * the job (at most {@link JobPolicy#maxAttempts()}), wait for it to complete, and delete every VM on
+ * the way out, whatever the path. See docs/architecture.md.
+ */
+public class JobWorkflowImpl implements JobWorkflow {
+
+  private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
+
+  private final OwnJob own = new OwnJob();
+  private final List<VmLife> vms = new ArrayList<>();
+  private final List<Promise<Void>> lives = new ArrayList<>();
+  private final List<JobEvent> early = new ArrayList<>();
+
+  private JobRequest job;
+  private JobPolicy policy;
+  private JobActivities activities;
+  private GitHubActivities github;
+  private Phase phase = Phase.ROUTING;
+  private Instant createdAt;
+  private boolean runCancelled;
+
+  @Override
+  public JobOutcome run(JobRequest job, JobPolicy policy) {
+    this.job = job;
+    this.policy = policy;
+    this.activities = new JobActivities(policy);
+    this.github = activities.github();
+    this.createdAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    early.forEach(this::event);
+    early.clear();
+
+    Route route = activities.routing().route(job.labels());
+    switch (route.decision()) {
+      case NOT_OURS:
+        return finish(JobOutcome.Result.NOT_OURS, route.reason());
+      case UNKNOWN_TEMPLATE:
+        cancelRunOnGitHub("unknown template: " + route.reason());
+        return finish(JobOutcome.Result.UNKNOWN_TEMPLATE, route.reason());
+      default:
+        break;
+    }
+    try {
+      return serve(route.template());
+    } catch (CanceledFailure e) {
+      onManualCancel();
+      throw e;
+    }
+  }
+
+  /** Makes VMs until GitHub starts the job, waits for it to complete, then retires every VM. */
+  private JobOutcome serve(TemplateRef template) {
+    JobOutcome.Result result = JobOutcome.Result.COMPLETED;
+    String detail = "job completed";
+    while (!own.startedOrCompleted()) {
+      if (vms.size() == policy.maxAttempts() || lastVmFoundNoHost()) {
+        result = JobOutcome.Result.GAVE_UP;
+        detail = giveUpReason();
+        cancelRunOnGitHub(detail);
+        break;
+      }
+      VmLife vm = startVm(template);
+      Workflow.await(() -> own.startedOrCompleted() || !vm.availableForOwnJob());
+    }
+    vms.forEach(VmLife::releaseIfUnclaimed);
+    if (result == JobOutcome.Result.COMPLETED && !own.completed()) {
+      phase = Phase.RUNNING;
+      if (!Workflow.await(policy.maxJobDuration(), own::completed)) {
+        result = JobOutcome.Result.TIMED_OUT;
+        detail = "job ran longer than " + policy.maxJobDuration();
+        cancelRunOnGitHub(detail);
+      }
+    }
+    retireAll();
+    return finish(result, detail);
+  }
+
+  private VmLife startVm(TemplateRef template) {
+    VmLife vm = new VmLife(job, policy, activities, github, Names.vmName(job.jobId(), vms.size() + 1));
+    vms.add(vm);
+    lives.add(Async.procedure(vm::live, template));
+    return vm;
+  }
+
+  /** Releases VMs whose runner took no job, and waits until every VM is deleted. */
+  private void retireAll() {
+    vms.forEach(VmLife::release);
+    awaitEveryVm();
+  }
+
+  /** Waits until every VM life has ended, whether it ended well or not. */
+  private void awaitEveryVm() {
+    for (Promise<Void> life : lives) {
+      try {
+        life.get();
+      } catch (RuntimeException e) {
+        // A VM life that failed or was cancelled has still cleaned up after itself.
+      }
+    }
+  }
+
+  /**
+   * A manual cancel ({@code temporal workflow cancel}): delete every VM and, by policy, cancel the
+   * run on GitHub, in a scope the cancellation cannot reach.
+   */
+  private void onManualCancel() {
+    log.info("job {} cancelled by an operator; cleaning up", job.jobId());
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (policy.cancelRunOnManualCancel() && !own.completed()) {
+                cancelRunOnGitHub("cancelled by an operator in Temporal");
+              }
+              awaitEveryVm();
+              phase = Phase.DONE;
+            })
+        .run();
+  }
+
+  /** GitHub can only cancel a whole run, not one job: every job of the run stops. */
+  private void cancelRunOnGitHub(String why) {
+    if (runCancelled) {
+      return;
+    }
+    runCancelled = true;
+    log.info("cancelling run {} of job {} on GitHub: {}", job.runId(), job.jobId(), why);
+    try {
+      github.cancelRun(new RunRef(job.owner(), job.repo(), job.installationId(), job.runId()));
+    } catch (ActivityFailure e) {
+      log.warn("could not cancel run {} on GitHub: {}", job.runId(), e.getMessage());
+    }
+  }
+
+  private boolean lastVmFoundNoHost() {
+    return !vms.isEmpty() && vms.get(vms.size() - 1).noHostInTime();
+  }
+
+  private String giveUpReason() {
+    if (lastVmFoundNoHost()) {
+      return vms.get(vms.size() - 1).detail() + "; run cancelled (GitHub cancels whole runs only)";
+    }
+    return "GitHub started the job on none of "
+        + vms.size()
+        + " VMs; run cancelled (GitHub cancels whole runs only)";
+  }
+
+  private JobOutcome finish(JobOutcome.Result result, String detail) {
+    phase = Phase.DONE;
+    log.info("job {} done: {} ({})", job.jobId(), result, detail);
+    return new JobOutcome(result, own.conclusion(), vms.size(), detail);
+  }
+
+  @Override
+  public void event(JobEvent event) {
+    if (job == null) {
+      early.add(event);
+      return;
+    }
+    if (event.jobId() == job.jobId()) {
+      own.apply(event);
+    }
+    if (event.runnerName() != null) {
+      for (VmLife vm : vms) {
+        if (vm.vmName().equals(event.runnerName())) {
+          vm.onRunnerEvent(event);
+        }
+      }
+    }
+  }
+
+  @Override
+  public JobStatus status() {
+    VmLife newest = vms.isEmpty() ? null : vms.get(vms.size() - 1);
+    List<JobStatus.VmStatus> vmStatuses = new ArrayList<>();
+    for (VmLife vm : vms) {
+      vmStatuses.add(
+          new JobStatus.VmStatus(vm.vmName(), vm.hostId(), vm.state().name(), vm.servedJobId(), vm.detail()));
+    }
+    return new JobStatus(
+        job == null ? 0 : job.jobId(),
+        currentPhase(newest),
+        vms.size(),
+        newest == null ? null : newest.hostId(),
+        newest == null ? null : newest.vmName(),
+        own.runnerName(),
+        own.conclusion(),
+        createdAt,
+        own.startedAt(),
+        own.completedAt(),
+        vmStatuses);
+  }
+
+  private Phase currentPhase(VmLife newest) {
+    if (phase == Phase.DONE || phase == Phase.ROUTING && newest == null) {
+      return phase;
+    }
+    if (own.completed()) {
+      return Phase.CLEANING_UP;
+    }
+    if (own.started()) {
+      return Phase.RUNNING;
+    }
+    if (newest == null) {
+      return phase;
+    }
+    switch (newest.state()) {
+      case CLAIMING:
+        return Phase.WAITING_FOR_HOST;
+      case PREPARING:
+        return Phase.PREPARING_VM;
+      case REGISTERING:
+        return Phase.REGISTERING_RUNNER;
+      case IDLE:
+        return Phase.AWAITING_START;
+      default:
+        return Phase.CLEANING_UP;
+    }
+  }
+}

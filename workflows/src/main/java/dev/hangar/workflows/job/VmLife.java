@@ -1,0 +1,300 @@
+package dev.hangar.workflows.job;
+
+import dev.hangar.workflows.github.GitHubActivities;
+import dev.hangar.workflows.github.RunnerRef;
+import dev.hangar.workflows.github.RunnerRegistration;
+import dev.hangar.workflows.github.RunnerRemoval;
+import dev.hangar.workflows.github.RunnerRequest;
+import dev.hangar.workflows.host.Claim;
+import dev.hangar.workflows.host.ClaimRequest;
+import dev.hangar.workflows.host.HostActivities;
+import dev.hangar.workflows.host.VmCheck;
+import dev.hangar.workflows.template.TemplateRef;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import org.slf4j.Logger;
+
+/**
+ * The life of one VM a job creates: claim a host, prepare the VM, register a single-use runner in
+ * it, wait for GitHub to give that runner a job, wait for that job to end, then delete the VM. The
+ * job its runner takes may be another workflow's (see docs/architecture.md); the VM belongs to this
+ * workflow either way, and this workflow deletes it.
+ */
+final class VmLife {
+
+  /** Where a VM is in its life. */
+  enum State {
+    CLAIMING,
+    PREPARING,
+    REGISTERING,
+    IDLE,
+    BUSY,
+    RETIRING,
+    RETIRED
+  }
+
+  private static final Logger log = Workflow.getLogger(VmLife.class);
+
+  private final JobRequest job;
+  private final JobPolicy policy;
+  private final JobActivities activities;
+  private final GitHubActivities github;
+  private final String vmName;
+
+  private State state = State.CLAIMING;
+  private Claim claim;
+  private RunnerRef runner;
+  private boolean runnerGone;
+  private Long servedJobId;
+  private boolean servedJobDone;
+  private boolean releaseRequested;
+  private boolean noHostInTime;
+  private String detail;
+  private CancellationScope claimScope;
+
+  VmLife(JobRequest job, JobPolicy policy, JobActivities activities, GitHubActivities github, String vmName) {
+    this.job = job;
+    this.policy = policy;
+    this.activities = activities;
+    this.github = github;
+    this.vmName = vmName;
+  }
+
+  /** Runs the whole life; every path ends with the VM deleted and the runner gone. */
+  void live(TemplateRef template) {
+    try {
+      if (!claimHost(template)) {
+        return;
+      }
+      HostActivities host = activities.host(claim.taskQueue());
+      state = State.PREPARING;
+      activities.pull(claim.taskQueue()).ensureTemplate(template);
+      host.startVm(vmName, template);
+      if (releaseRequested) {
+        return;
+      }
+      state = State.REGISTERING;
+      registerRunner(host);
+      state = State.IDLE;
+      Workflow.await(policy.registrationTimeout(), () -> servedJobId != null || releaseRequested);
+      if (servedJobId == null) {
+        retireIdleRunner();
+      }
+      if (servedJobId != null) {
+        state = State.BUSY;
+        awaitServedJob(host);
+      }
+    } catch (ActivityFailure e) {
+      detail = "failed on " + hostId() + ": " + rootMessage(e);
+      log.warn("VM {} of job {} failed: {}", vmName, job.jobId(), detail);
+    } catch (CanceledFailure e) {
+      detail = "cancelled";
+      throw e;
+    } finally {
+      cleanUp();
+    }
+  }
+
+  /** Claims room on a host; false if no host had room in time or the VM is no longer wanted. */
+  private boolean claimHost(TemplateRef template) {
+    ClaimRequest request = new ClaimRequest(Workflow.getInfo().getWorkflowId(), vmName, template);
+    Claim[] result = new Claim[1];
+    claimScope =
+        Workflow.newCancellationScope(() -> result[0] = activities.placement(template).claimHost(request));
+    try {
+      claimScope.run();
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof TimeoutFailure) {
+        noHostInTime = true;
+        detail = "no host had room for " + template.sizeClass() + " within " + policy.maxPlacementWait();
+        return false;
+      }
+      if (releaseRequested && e.getCause() instanceof CanceledFailure) {
+        detail = "released before a host was claimed";
+        return false;
+      }
+      throw e;
+    } catch (CanceledFailure e) {
+      if (releaseRequested) {
+        detail = "released before a host was claimed";
+        return false;
+      }
+      throw e;
+    }
+    claim = result[0];
+    return !releaseRequested;
+  }
+
+  private void registerRunner(HostActivities host) {
+    // Registration is not cancellable: once GitHub has a runner for us, we must learn its id to
+    // remove it, even if the job is being cancelled at that moment.
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              RunnerRegistration registration =
+                  github.registerRunner(
+                      new RunnerRequest(job.owner(), job.repo(), job.installationId(), vmName, job.labels()));
+              runner = registration.runner();
+              host.startRunner(vmName, registration.jitConfig());
+            })
+        .run();
+  }
+
+  /**
+   * Waits for the job the runner took to complete, looking at the VM every check interval so a
+   * runner that exited or a host that is gone is noticed even if GitHub's event never comes.
+   */
+  private void awaitServedJob(HostActivities host) {
+    long deadline = Workflow.currentTimeMillis() + policy.maxJobDuration().toMillis();
+    while (!servedJobDone) {
+      long left = deadline - Workflow.currentTimeMillis();
+      if (left <= 0) {
+        detail = "job " + servedJobId + " ran past the maximum job duration";
+        return;
+      }
+      Duration wait = policy.vmCheckInterval().compareTo(Duration.ofMillis(left)) < 0
+          ? policy.vmCheckInterval()
+          : Duration.ofMillis(left);
+      if (Workflow.await(wait, () -> servedJobDone)) {
+        break;
+      }
+      VmCheck check = host.checkVm(vmName);
+      if (!check.state().alive()) {
+        if (check.state() == VmCheck.State.RUNNER_FINISHED) {
+          runnerGone = true;
+        }
+        detail = check.state() + ": " + check.detail();
+        return;
+      }
+    }
+    detail = "served job " + servedJobId;
+  }
+
+  /**
+   * Removes the idle runner first, so GitHub cannot give it a job while its VM goes away. If GitHub
+   * refuses because the runner just took a job, the VM is busy after all and lives on.
+   */
+  private void retireIdleRunner() {
+    RunnerRemoval removal = github.removeRunner(runner);
+    if (removal == RunnerRemoval.BUSY) {
+      log.info("runner {} took a job while being retired; keeping its VM", vmName);
+      Workflow.await(Duration.ofMinutes(5), () -> servedJobId != null);
+      if (servedJobId == null) {
+        servedJobId = 0L;
+      }
+      return;
+    }
+    runnerGone = true;
+    detail =
+        releaseRequested
+            ? "released: the job no longer needs it"
+            : "GitHub gave the runner no job within " + policy.registrationTimeout();
+  }
+
+  private void cleanUp() {
+    state = State.RETIRING;
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (claim != null) {
+                try {
+                  activities.host(claim.taskQueue()).deleteVm(vmName);
+                } catch (ActivityFailure e) {
+                  log.warn(
+                      "could not delete VM {} on {}: {}; the host's orphan sweep removes it",
+                      vmName,
+                      claim.hostId(),
+                      rootMessage(e));
+                }
+              }
+              if (runner != null && !runnerGone && !servedJobDone) {
+                try {
+                  github.removeRunner(runner);
+                } catch (ActivityFailure e) {
+                  log.warn("could not remove runner {}: {}", vmName, rootMessage(e));
+                }
+              }
+            })
+        .run();
+    state = State.RETIRED;
+  }
+
+  /** Events about the job this VM's runner took, wherever that job belongs. */
+  void onRunnerEvent(JobEvent event) {
+    switch (event.action()) {
+      case IN_PROGRESS:
+        if (servedJobId == null || servedJobId == 0L) {
+          servedJobId = event.jobId();
+        }
+        break;
+      case COMPLETED:
+        if (servedJobId == null || servedJobId == 0L) {
+          servedJobId = event.jobId();
+        }
+        if (servedJobId == event.jobId()) {
+          servedJobDone = true;
+          runnerGone = true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Asks the VM to go away if its runner has not taken a job. */
+  void release() {
+    if (servedJobId != null || state == State.RETIRING || state == State.RETIRED) {
+      return;
+    }
+    releaseRequested = true;
+    if (state == State.CLAIMING && claimScope != null) {
+      claimScope.cancel();
+    }
+  }
+
+  /** Withdraws a claim still waiting for a host: the job no longer needs a new VM. */
+  void releaseIfUnclaimed() {
+    if (state == State.CLAIMING) {
+      release();
+    }
+  }
+
+  /** Whether this VM can still serve the workflow's own job. */
+  boolean availableForOwnJob() {
+    return servedJobId == null && state != State.RETIRING && state != State.RETIRED;
+  }
+
+  boolean noHostInTime() {
+    return noHostInTime;
+  }
+
+  String vmName() {
+    return vmName;
+  }
+
+  String hostId() {
+    return claim == null ? null : claim.hostId();
+  }
+
+  State state() {
+    return state;
+  }
+
+  Long servedJobId() {
+    return servedJobId;
+  }
+
+  String detail() {
+    return detail;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c.getMessage();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.hangar.workflows.job;
+
+import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.host.Claim;
+import dev.hangar.workflows.host.ClaimRequest;
+import dev.hangar.workflows.host.PlacementActivities;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Claims for a default host, or for the hosts a test queued up (for example a host about to die). */
+final class FakePlacement implements PlacementActivities {
+
+  final List<String> claims = new CopyOnWriteArrayList<>();
+  final Deque<String> nextHosts = new ConcurrentLinkedDeque<>();
+  private final String defaultHost;
+
+  FakePlacement(String defaultHost) {
+    this.defaultHost = defaultHost;
+  }
+
+  @Override
+  public Claim claimHost(ClaimRequest request) {
+    String host = nextHosts.isEmpty() ? defaultHost : nextHosts.poll();
+    claims.add(request.vmName() + "@" + host);
+    return new Claim(host, TaskQueues.host(host));
+  }
+}

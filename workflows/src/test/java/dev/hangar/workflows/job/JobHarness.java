@@ -1,0 +1,178 @@
+package dev.hangar.workflows.job;
+
+import dev.hangar.workflows.Names;
+import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.routing.Route;
+import dev.hangar.workflows.routing.RoutingActivities;
+import dev.hangar.workflows.template.Resources;
+import dev.hangar.workflows.template.TemplateRef;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A time-skipping Temporal environment with the job workflow, fake GitHub and fake hosts, and the
+ * few moves a test makes: start a job, send it GitHub's events, wait for a state.
+ */
+final class JobHarness implements AutoCloseable {
+
+  static final TemplateRef TEMPLATE = new TemplateRef("macos-14", null, new Resources(4, 8192, 60));
+  static final String POOL_LABEL = "macos-14-pool";
+
+  final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  final WorkflowClient client = env.getWorkflowClient();
+  final FakeGitHub github = new FakeGitHub();
+  JobPolicy policy = JobPolicy.defaults();
+
+  /** The policy with some fields changed, for one test. */
+  static JobPolicy policy(
+      Duration registrationTimeout, Duration maxJobDuration, Duration maxPlacementWait, Duration hostTimeout) {
+    JobPolicy d = JobPolicy.defaults();
+    return new JobPolicy(
+        d.maxAttempts(),
+        registrationTimeout == null ? d.registrationTimeout() : registrationTimeout,
+        maxJobDuration == null ? d.maxJobDuration() : maxJobDuration,
+        maxPlacementWait == null ? d.maxPlacementWait() : maxPlacementWait,
+        hostTimeout == null ? d.hostTimeout() : hostTimeout,
+        d.vmCheckInterval(),
+        d.cancelRunOnManualCancel());
+  }
+
+  /** Claims go to the first host unless a test redirects them. */
+  final FakePlacement placement;
+
+  JobHarness(FakeHost... hosts) {
+    placement = new FakePlacement(hosts.length == 0 ? "none" : hosts[0].hostId);
+    Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
+    orchestrator.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(github, new LabelRouting());
+    for (FakeHost host : hosts) {
+      env.newWorker(TaskQueues.host(host.hostId)).registerActivitiesImplementations(host);
+    }
+    if (hosts.length > 0) {
+      env.newWorker(TaskQueues.placement(TEMPLATE.sizeClass())).registerActivitiesImplementations(placement);
+    }
+    env.start();
+  }
+
+  static JobRequest job(long jobId, String... labels) {
+    return new JobRequest(
+        jobId, jobId * 10, 1, "octo-org", "example-workflow", List.of(labels), "https://github.com/x", null);
+  }
+
+  static JobRequest job(long jobId) {
+    return job(jobId, "self-hosted", POOL_LABEL);
+  }
+
+  JobWorkflow start(JobRequest job) {
+    JobWorkflow stub = client.newWorkflowStub(JobWorkflow.class, options(job.jobId()));
+    WorkflowClient.start(stub::run, job, policy);
+    return client.newWorkflowStub(JobWorkflow.class, Names.workflowId(job.jobId()));
+  }
+
+  /** What the gateway does for each delivery: signal-with-start, the event as the signal. */
+  WorkflowExecution deliver(JobRequest job, JobEvent event) {
+    JobWorkflow stub = client.newWorkflowStub(JobWorkflow.class, options(job.jobId()));
+    BatchRequest batch = client.newSignalWithStartRequest();
+    batch.add(stub::run, job, policy);
+    batch.add(stub::event, event);
+    return client.signalWithStart(batch);
+  }
+
+  /** A plain signal, as the gateway sends to the owner of the runner named in an event. */
+  void signal(long workflowJobId, JobEvent event) {
+    client.newWorkflowStub(JobWorkflow.class, Names.workflowId(workflowJobId)).event(event);
+  }
+
+  WorkflowOptions options(long jobId) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(Names.workflowId(jobId))
+        .setTaskQueue(TaskQueues.ORCHESTRATOR)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build();
+  }
+
+  static JobEvent event(JobEvent.Action action, long jobId, String runner, String conclusion) {
+    return new JobEvent(action, jobId, runner, runner == null ? null : 7L, conclusion, Instant.parse("2026-01-01T00:00:00Z"), "d-" + jobId);
+  }
+
+  static JobEvent inProgress(long jobId, String runner) {
+    return event(JobEvent.Action.IN_PROGRESS, jobId, runner, null);
+  }
+
+  static JobEvent completed(long jobId, String runner, String conclusion) {
+    return event(JobEvent.Action.COMPLETED, jobId, runner, conclusion);
+  }
+
+  /** Polls the status query in real time (the test clock does not move meanwhile). */
+  JobStatus awaitStatus(long jobId, Predicate<JobStatus> condition) {
+    JobWorkflow stub = client.newWorkflowStub(JobWorkflow.class, Names.workflowId(jobId));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JobStatus last = null;
+    while (System.nanoTime() < deadline) {
+      last = stub.status();
+      if (condition.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("job " + jobId + " never reached the expected state; last: " + last);
+  }
+
+  /** Waits until the job's newest VM (the {@code ordinal}-th) has a runner waiting for a job. */
+  JobStatus awaitRunnerUp(long jobId, int ordinal) {
+    return awaitStatus(
+        jobId,
+        s -> s.attempt() == ordinal && s.phase() == Phase.AWAITING_START
+            || s.vms().size() >= ordinal && "IDLE".equals(s.vms().get(ordinal - 1).state()));
+  }
+
+  JobOutcome result(long jobId) {
+    try {
+      return client
+          .newUntypedWorkflowStub(Names.workflowId(jobId))
+          .getResult(20, java.util.concurrent.TimeUnit.SECONDS, JobOutcome.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError(
+          "job " + jobId + " did not finish; status: "
+              + client.newWorkflowStub(JobWorkflow.class, Names.workflowId(jobId)).status(), e);
+    }
+  }
+
+  WorkflowStub untyped(long jobId) {
+    return client.newUntypedWorkflowStub(Names.workflowId(jobId));
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+
+  /** Routes like the real router: a pool label, a missing template, or not ours. */
+  static final class LabelRouting implements RoutingActivities {
+    @Override
+    public Route route(List<String> labels) {
+      if (labels.contains("anka-template:missing")) {
+        return Route.unknownTemplate("template missing is in no registry");
+      }
+      if (labels.contains(POOL_LABEL)) {
+        return Route.serve("macos", TEMPLATE);
+      }
+      return Route.notOurs("no pool serves " + labels);
+    }
+  }
+}

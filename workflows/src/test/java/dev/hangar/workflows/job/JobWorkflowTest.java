@@ -1,0 +1,311 @@
+package dev.hangar.workflows.job;
+
+import static dev.hangar.workflows.job.JobHarness.completed;
+import static dev.hangar.workflows.job.JobHarness.event;
+import static dev.hangar.workflows.job.JobHarness.inProgress;
+import static dev.hangar.workflows.job.JobHarness.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.workflows.Names;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.CanceledFailure;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** One test per path of a job's life, on Temporal's time-skipping test server. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class JobWorkflowTest {
+
+  private final FakeHost mac1 = new FakeHost("mac-1");
+  private final FakeHost mac2 = new FakeHost("mac-2");
+  private JobHarness h;
+
+  @AfterEach
+  void close() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @Test
+  void happyPathRunsTheJobOnOneVmAndDeletesIt() {
+    h = new JobHarness(mac1);
+    h.start(job(1));
+    JobStatus up = h.awaitRunnerUp(1, 1);
+    assertThat(up.host()).isEqualTo("mac-1");
+    assertThat(up.vmName()).isEqualTo("hangar-1-1");
+
+    h.deliver(job(1), inProgress(1, "hangar-1-1"));
+    assertThat(h.awaitStatus(1, s -> s.phase() == Phase.RUNNING).runnerName()).isEqualTo("hangar-1-1");
+    h.deliver(job(1), completed(1, "hangar-1-1", "success"));
+    mac1.finishRunner("hangar-1-1");
+
+    JobOutcome outcome = h.result(1);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(outcome.conclusion()).isEqualTo("success");
+    assertThat(outcome.vmsCreated()).isEqualTo(1);
+    assertThat(mac1.created).containsExactly("hangar-1-1");
+    assertThat(mac1.deleted).containsExactly("hangar-1-1");
+    assertThat(mac1.runnersStarted).containsExactly("hangar-1-1");
+    // One GitHub call for a job that succeeds first time: the JIT config. The ephemeral runner
+    // removed itself after its job, so no removal is needed.
+    assertThat(h.github.registered).containsExactly("hangar-1-1");
+    assertThat(h.github.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void registrationTimeoutTearsTheVmDownAndTheSecondVmRunsTheJob() {
+    h = new JobHarness(mac1);
+    h.start(job(2));
+    h.awaitRunnerUp(2, 1);
+
+    h.env.sleep(h.policy.registrationTimeout().plusSeconds(1));
+    h.awaitRunnerUp(2, 2);
+    assertThat(mac1.deleted).containsExactly("hangar-2-1");
+    assertThat(h.github.removed).containsExactly("hangar-2-1");
+
+    h.deliver(job(2), inProgress(2, "hangar-2-2"));
+    h.deliver(job(2), completed(2, "hangar-2-2", "success"));
+
+    JobOutcome outcome = h.result(2);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(outcome.vmsCreated()).isEqualTo(2);
+    assertThat(mac1.created).containsExactly("hangar-2-1", "hangar-2-2");
+    assertThat(mac1.deleted).containsExactlyInAnyOrder("hangar-2-1", "hangar-2-2");
+    assertThat(mac1.vms).isEmpty();
+    assertThat(h.github.cancelledRuns).isEmpty();
+  }
+
+  @Test
+  void fiveRegistrationTimeoutsMakeFiveVmsThenCancelTheRunOnce() {
+    h = new JobHarness(mac1);
+    h.start(job(3));
+
+    JobOutcome outcome = h.result(3);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
+    assertThat(outcome.detail()).contains("none of 5 VMs").contains("whole runs");
+    assertThat(mac1.created).hasSize(5).doesNotHaveDuplicates();
+    assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
+    assertThat(h.github.removed).containsExactlyInAnyOrderElementsOf(mac1.created);
+    assertThat(h.github.cancelledRuns).containsExactly(30L);
+  }
+
+  @Test
+  void completedBeforeAnyVmEndsTheJobWithNoVmAndNoGitHubCall() {
+    h = new JobHarness(mac1);
+    h.deliver(job(4), completed(4, null, "cancelled"));
+
+    JobOutcome outcome = h.result(4);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(outcome.conclusion()).isEqualTo("cancelled");
+    assertThat(outcome.vmsCreated()).isZero();
+    assertThat(mac1.created).isEmpty();
+    assertThat(h.placement.claims).isEmpty();
+    assertThat(h.github.calls()).isZero();
+  }
+
+  @Test
+  void tenDuplicateQueuedDeliveriesMakeOneExecutionAndOneVm() {
+    h = new JobHarness(mac1);
+    Set<String> runIds = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      WorkflowExecution execution = h.deliver(job(5), event(JobEvent.Action.QUEUED, 5, null, null));
+      runIds.add(execution.getRunId());
+    }
+    h.awaitRunnerUp(5, 1);
+    h.deliver(job(5), inProgress(5, "hangar-5-1"));
+    h.deliver(job(5), completed(5, "hangar-5-1", "success"));
+
+    assertThat(h.result(5).vmsCreated()).isEqualTo(1);
+    assertThat(runIds).hasSize(1);
+    assertThat(mac1.created).containsExactly("hangar-5-1");
+    assertThat(h.github.registered).hasSize(1);
+  }
+
+  @Test
+  void manualCancelMidJobDeletesTheVmAndCancelsTheRun() {
+    h = new JobHarness(mac1);
+    h.start(job(6));
+    h.awaitRunnerUp(6, 1);
+    h.deliver(job(6), inProgress(6, "hangar-6-1"));
+    h.awaitStatus(6, s -> s.phase() == Phase.RUNNING);
+
+    h.untyped(6).cancel();
+
+    assertThatThrownBy(() -> h.result(6))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(mac1.deleted).containsExactly("hangar-6-1");
+    assertThat(h.github.cancelledRuns).containsExactly(60L);
+    assertThat(h.github.removed).containsExactly("hangar-6-1");
+  }
+
+  @Test
+  void hostLostMidAttemptMovesTheAttemptToAnotherHost() {
+    h = new JobHarness(mac1, mac2);
+    // An activity waiting in a queue stops the test server's clock from skipping, so the host
+    // timeout here is short and real.
+    h.policy = JobHarness.policy(null, null, null, Duration.ofSeconds(2));
+    h.placement.nextHosts.add("mac-dead");
+    h.start(job(7));
+
+    // Nobody polls mac-dead's queue: after the host timeout the attempt moves on.
+    JobStatus second = h.awaitRunnerUp(7, 2);
+    assertThat(second.host()).isEqualTo("mac-1");
+    assertThat(second.vms().get(0).detail()).contains("mac-dead");
+
+    h.deliver(job(7), inProgress(7, "hangar-7-2"));
+    h.deliver(job(7), completed(7, "hangar-7-2", "success"));
+    assertThat(h.result(7).result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(mac1.created).containsExactly("hangar-7-2");
+    assertThat(mac1.deleted).containsExactly("hangar-7-2");
+    assertThat(h.github.registered).containsExactly("hangar-7-2");
+  }
+
+  @Test
+  void runnersSwappingJobsServeBothAndLeakNoVm() {
+    h = new JobHarness(mac1);
+    h.start(job(8));
+    h.start(job(9));
+    h.awaitRunnerUp(8, 1);
+    h.awaitRunnerUp(9, 1);
+
+    // GitHub puts job 8 on job 9's runner and job 9 on job 8's runner. The gateway sends each
+    // event to the job's workflow and to the workflow that owns the runner.
+    sendLikeTheGateway(inProgress(8, "hangar-9-1"));
+    sendLikeTheGateway(inProgress(9, "hangar-8-1"));
+    sendLikeTheGateway(completed(8, "hangar-9-1", "success"));
+    sendLikeTheGateway(completed(9, "hangar-8-1", "failure"));
+
+    assertThat(h.result(8).conclusion()).isEqualTo("success");
+    assertThat(h.result(9).conclusion()).isEqualTo("failure");
+    // Whichever event comes first, a workflow may briefly think its job still needs a VM; any
+    // such extra VM is deleted too.
+    assertThat(mac1.created).contains("hangar-8-1", "hangar-9-1");
+    assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    assertThat(h.github.removed).doesNotContain("hangar-8-1", "hangar-9-1");
+  }
+
+  @Test
+  void runnerTakingAnotherJobWhileOursWaitsMakesANewVmForOurs() {
+    h = new JobHarness(mac1);
+    h.start(job(10));
+    h.start(job(11));
+    h.awaitRunnerUp(10, 1);
+    h.awaitRunnerUp(11, 1);
+
+    // Job 11 runs on job 10's runner; job 10 is still queued, so its workflow makes another VM.
+    sendLikeTheGateway(inProgress(11, "hangar-10-1"));
+    JobStatus second = h.awaitRunnerUp(10, 2);
+    assertThat(second.vms().get(0).servedJobId()).isEqualTo(11L);
+
+    sendLikeTheGateway(inProgress(10, "hangar-10-2"));
+    sendLikeTheGateway(completed(10, "hangar-10-2", "success"));
+    sendLikeTheGateway(completed(11, "hangar-10-1", "success"));
+
+    assertThat(h.result(10).vmsCreated()).isEqualTo(2);
+    assertThat(h.result(11).vmsCreated()).isEqualTo(1);
+    assertThat(mac1.created).containsExactlyInAnyOrder("hangar-10-1", "hangar-10-2", "hangar-11-1");
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    // Job 11's own runner never got a job: it was removed from GitHub when its job completed.
+    assertThat(h.github.removed).containsExactly("hangar-11-1");
+  }
+
+  @Test
+  void jobRunningPastTheMaximumDurationIsCancelled() {
+    h = new JobHarness(mac1);
+    h.start(job(12));
+    h.awaitRunnerUp(12, 1);
+    h.deliver(job(12), inProgress(12, "hangar-12-1"));
+    h.awaitStatus(12, s -> s.phase() == Phase.RUNNING);
+
+    JobOutcome outcome = h.result(12);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.TIMED_OUT);
+    assertThat(h.github.cancelledRuns).containsExactly(120L);
+    assertThat(mac1.deleted).containsExactly("hangar-12-1");
+    // 6 h of job, a look at the VM every 5 min.
+    assertThat(mac1.checks.get()).isEqualTo(72);
+  }
+
+  @Test
+  void noHostWithRoomWithinTheMaximumWaitGivesUp() {
+    h = new JobHarness();
+    // Real time: an activity waiting in a queue stops the test server's clock from skipping.
+    h.policy = JobHarness.policy(null, null, Duration.ofSeconds(2), null);
+    h.start(job(13));
+
+    JobOutcome outcome = h.result(13);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
+    assertThat(outcome.detail()).contains("no host had room");
+    assertThat(outcome.vmsCreated()).isEqualTo(1);
+    assertThat(h.github.cancelledRuns).containsExactly(130L);
+    assertThat(h.github.registered).isEmpty();
+  }
+
+  @Test
+  void jobNoPoolServesEndsAtOnceWithNoCall() {
+    h = new JobHarness(mac1);
+    h.start(job(14, "ubuntu-latest"));
+
+    JobOutcome outcome = h.result(14);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.NOT_OURS);
+    assertThat(h.github.calls()).isZero();
+    assertThat(h.placement.claims).isEmpty();
+  }
+
+  @Test
+  void unknownTemplateCancelsTheRun() {
+    h = new JobHarness(mac1);
+    h.start(job(15, "self-hosted", "anka-template:missing"));
+
+    JobOutcome outcome = h.result(15);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNKNOWN_TEMPLATE);
+    assertThat(h.github.cancelledRuns).containsExactly(150L);
+    assertThat(h.placement.claims).isEmpty();
+  }
+
+  @Test
+  void statusReportsPhaseAttemptHostVmAndTimestamps() {
+    h = new JobHarness(mac1);
+    h.start(job(16));
+    JobStatus waiting = h.awaitRunnerUp(16, 1);
+    assertThat(waiting.phase()).isEqualTo(Phase.AWAITING_START);
+    assertThat(waiting.jobId()).isEqualTo(16);
+    assertThat(waiting.attempt()).isEqualTo(1);
+    assertThat(waiting.createdAt()).isNotNull();
+    assertThat(waiting.startedAt()).isNull();
+
+    h.deliver(job(16), inProgress(16, "hangar-16-1"));
+    JobStatus running = h.awaitStatus(16, s -> s.phase() == Phase.RUNNING);
+    assertThat(running.startedAt()).isNotNull();
+    h.deliver(job(16), completed(16, "hangar-16-1", "success"));
+    h.result(16);
+    JobStatus done = h.client.newWorkflowStub(JobWorkflow.class, Names.workflowId(16)).status();
+    assertThat(done.phase()).isEqualTo(Phase.DONE);
+    assertThat(done.conclusion()).isEqualTo("success");
+    assertThat(done.vms()).extracting(JobStatus.VmStatus::state).containsExactly("RETIRED");
+  }
+
+  /** Sends an event to its job's workflow and to the owner of its runner, as the gateway does. */
+  private void sendLikeTheGateway(JobEvent e) {
+    h.signal(e.jobId(), e);
+    Names.ownerJobOfRunner(e.runnerName())
+        .filter(owner -> owner != e.jobId())
+        .ifPresent(owner -> h.signal(owner, e));
+  }
+
+}
