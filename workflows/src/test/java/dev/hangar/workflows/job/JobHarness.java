@@ -153,6 +153,24 @@ final class JobHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * With {@code -Dhangar.histories.write=true}, saves the job's history as a replay fixture under
+   * src/test/resources/histories; {@link JobWorkflowReplayTest} replays every one of them.
+   */
+  void recordHistory(long jobId, String name) {
+    if (!Boolean.getBoolean("hangar.histories.write")) {
+      return;
+    }
+    String json = client.fetchHistory(Names.workflowId(jobId)).toJson(true);
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/histories");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve(name + ".json"), json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   WorkflowStub untyped(long jobId) {
     return client.newUntypedWorkflowStub(Names.workflowId(jobId));
   }

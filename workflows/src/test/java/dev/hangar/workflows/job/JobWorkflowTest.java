@@ -58,6 +58,7 @@ class JobWorkflowTest {
     // removed itself after its job, so no removal is needed.
     assertThat(h.github.registered).containsExactly("hangar-1-1");
     assertThat(h.github.calls()).isEqualTo(1);
+    h.recordHistory(1, "happy-path");
   }
 
   @Test
@@ -81,6 +82,7 @@ class JobWorkflowTest {
     assertThat(mac1.deleted).containsExactlyInAnyOrder("hangar-2-1", "hangar-2-2");
     assertThat(mac1.vms).isEmpty();
     assertThat(h.github.cancelledRuns).isEmpty();
+    h.recordHistory(2, "registration-timeout-then-success");
   }
 
   @Test
@@ -96,6 +98,7 @@ class JobWorkflowTest {
     assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
     assertThat(h.github.removed).containsExactlyInAnyOrderElementsOf(mac1.created);
     assertThat(h.github.cancelledRuns).containsExactly(30L);
+    h.recordHistory(3, "five-timeouts-gave-up");
   }
 
   @Test
@@ -147,6 +150,7 @@ class JobWorkflowTest {
     assertThat(mac1.deleted).containsExactly("hangar-6-1");
     assertThat(h.github.cancelledRuns).containsExactly(60L);
     assertThat(h.github.removed).containsExactly("hangar-6-1");
+    h.recordHistory(6, "manual-cancel");
   }
 
   @Test
@@ -219,6 +223,7 @@ class JobWorkflowTest {
     assertThat(mac1.vms).as("no VM left").isEmpty();
     // Job 11's own runner never got a job: it was removed from GitHub when its job completed.
     assertThat(h.github.removed).containsExactly("hangar-11-1");
+    h.recordHistory(10, "runner-took-another-job");
   }
 
   @Test
