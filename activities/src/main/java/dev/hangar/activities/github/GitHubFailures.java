@@ -1,0 +1,117 @@
+package dev.hangar.activities.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.workflows.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns GitHub's error answers into Temporal failures with the types of {@link Failures}, so the
+ * workflow's retry policy decides once:
+ *
+ * <ul>
+ *   <li>rate limit spent (403/429 with {@code x-ratelimit-remaining: 0}) → {@link Failures#RATE_LIMITED},
+ *       next retry at {@code x-ratelimit-reset};
+ *   <li>secondary rate limit (403/429 with {@code retry-after}, or a "rate limit" message) →
+ *       {@link Failures#RATE_LIMITED}, next retry after {@code retry-after} (60 s if absent);
+ *   <li>401, other 403, 404, 400 and 422 → {@link Failures#GITHUB_REFUSED}, non-retryable;
+ *   <li>anything else (5xx, 409, network errors, timeouts) → a retryable {@value #UNAVAILABLE}.
+ * </ul>
+ */
+final class GitHubFailures {
+
+  /** The type of retryable GitHub failures: a 5xx, a timeout, a lost connection. */
+  static final String UNAVAILABLE = "GitHubUnavailable";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration SECONDARY_DEFAULT = Duration.ofSeconds(60);
+  private static final Duration MIN_DELAY = Duration.ofSeconds(1);
+
+  private final Clock clock;
+
+  GitHubFailures(Clock clock) {
+    this.clock = clock;
+  }
+
+  ApplicationFailure of(String operation, int status, Map<String, List<String>> headers, String gitHubMessage,
+      Throwable cause) {
+    String text = operation + ": GitHub answered " + status + (gitHubMessage == null ? "" : " (" + gitHubMessage + ")");
+    if (status == 403 || status == 429) {
+      String remaining = RateLimitInfo.first(headers, "x-ratelimit-remaining");
+      String retryAfter = RateLimitInfo.first(headers, "retry-after");
+      boolean rateMessage = gitHubMessage != null
+          && gitHubMessage.toLowerCase(Locale.ROOT).contains("rate limit");
+      if (retryAfter != null) {
+        return rateLimited(text, seconds(retryAfter, SECONDARY_DEFAULT), cause);
+      }
+      if ("0".equals(remaining == null ? null : remaining.trim())) {
+        Duration untilReset = RateLimitInfo.from(headers)
+            .map(info -> Duration.between(clock.instant(), info.reset()))
+            .orElse(SECONDARY_DEFAULT);
+        return rateLimited(text, untilReset, cause);
+      }
+      if (status == 429 || rateMessage) {
+        return rateLimited(text, SECONDARY_DEFAULT, cause);
+      }
+    }
+    if (status == 401 || status == 403 || status == 404 || status == 400 || status == 422) {
+      return ApplicationFailure.newBuilder()
+          .setType(Failures.GITHUB_REFUSED)
+          .setMessage(text)
+          .setNonRetryable(true)
+          .setCause(cause)
+          .build();
+    }
+    return ApplicationFailure.newBuilder().setType(UNAVAILABLE).setMessage(text).setCause(cause).build();
+  }
+
+  ApplicationFailure of(String operation, GitHubApiException e) {
+    return of(operation, e.status(), e.headers(), e.gitHubMessage(), e);
+  }
+
+  /** A network failure or timeout: retryable. */
+  ApplicationFailure unreachable(String operation, IOException e) {
+    return ApplicationFailure.newBuilder()
+        .setType(UNAVAILABLE)
+        .setMessage(operation + ": GitHub unreachable (" + e.getClass().getSimpleName() + ")")
+        .setCause(e)
+        .build();
+  }
+
+  private static ApplicationFailure rateLimited(String text, Duration delay, Throwable cause) {
+    Duration next = delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
+    return ApplicationFailure.newBuilder()
+        .setType(Failures.RATE_LIMITED)
+        .setMessage(text + "; retrying in " + next.toSeconds() + " s")
+        .setNextRetryDelay(next)
+        .setCause(cause)
+        .build();
+  }
+
+  private static Duration seconds(String value, Duration fallback) {
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  /** GitHub's {@code message} in an error body, or {@code null}. */
+  static String messageOf(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode json = MAPPER.readTree(body);
+      return json == null ? null : json.path("message").asText(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

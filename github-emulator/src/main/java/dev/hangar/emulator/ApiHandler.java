@@ -1,0 +1,461 @@
+package dev.hangar.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers GitHub's REST API: authentication, rate limit headers and budget, injected faults, the
+ * call log, then the endpoint itself.
+ */
+final class ApiHandler implements HttpHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String RUNNERS_DOCS =
+      "https://docs.github.com/rest/actions/self-hosted-runners";
+  private static final String RUNS_DOCS = "https://docs.github.com/rest/actions/workflow-runs";
+  private static final String RATE_DOCS =
+      "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
+
+  /** A request as an endpoint sees it. */
+  record Request(
+      Map<String, String> params, Map<String, String> query, byte[] body, EmulatorState.Repo repo) {
+
+    long longParam(String name) {
+      try {
+        return Long.parseLong(params.get(name));
+      } catch (NumberFormatException e) {
+        throw ApiError.notFound();
+      }
+    }
+  }
+
+  /** An endpoint's answer; a {@code null} body answers no body. */
+  record Reply(int status, JsonNode body, Map<String, String> headers) {
+    Reply(int status, JsonNode body) {
+      this(status, body, Map.of());
+    }
+  }
+
+  @FunctionalInterface
+  interface Endpoint {
+    Reply handle(Request request) throws IOException;
+  }
+
+  private record Route(String key, String method, Pattern pattern, List<String> names, Endpoint endpoint) {}
+
+  private final ObjectMapper mapper;
+  private final EmulatorState state;
+  private final Renderer renderer;
+  private final Faults faults;
+  private final CallLog calls;
+  private final RateLimit rateLimit;
+  private final Map<String, TokenGrant> tokens;
+  private final String baseUrl;
+  private final BiConsumer<EmulatorState.Job, String> jobEvents;
+  private final List<Route> routes = new ArrayList<>();
+
+  ApiHandler(
+      ObjectMapper mapper,
+      EmulatorState state,
+      Renderer renderer,
+      Faults faults,
+      CallLog calls,
+      RateLimit rateLimit,
+      Map<String, TokenGrant> tokens,
+      String baseUrl,
+      BiConsumer<EmulatorState.Job, String> jobEvents) {
+    this.mapper = mapper;
+    this.state = state;
+    this.renderer = renderer;
+    this.faults = faults;
+    this.calls = calls;
+    this.rateLimit = rateLimit;
+    this.tokens = Map.copyOf(tokens);
+    this.baseUrl = baseUrl;
+    this.jobEvents = jobEvents;
+    route(Endpoints.GET_REPOSITORY, r -> new Reply(200, renderer.repository(r.repo())));
+    route(Endpoints.GENERATE_JITCONFIG, this::generateJitConfig);
+    route(Endpoints.LIST_RUNNERS, this::listRunners);
+    route(Endpoints.GET_RUNNER, r -> new Reply(200, renderer.runner(runner(r))));
+    route(Endpoints.DELETE_RUNNER, this::deleteRunner);
+    route(Endpoints.REGISTRATION_TOKEN, this::registrationToken);
+    route(Endpoints.GET_JOB, r -> new Reply(200, renderer.job(job(r))));
+    route(Endpoints.GET_RUN, r -> new Reply(200, renderer.run(run(r))));
+    route(Endpoints.LIST_RUN_JOBS, this::listRunJobs);
+    route(Endpoints.CANCEL_RUN, this::cancelRun);
+    route(Endpoints.FORCE_CANCEL_RUN, this::cancelRun);
+    route(Endpoints.RATE_LIMIT, r -> new Reply(200, rateLimitOverview()));
+  }
+
+  private void route(String key, Endpoint endpoint) {
+    int space = key.indexOf(' ');
+    String template = key.substring(space + 1);
+    List<String> names = new ArrayList<>();
+    Matcher m = Pattern.compile("\\{([a-z_]+)}").matcher(template);
+    StringBuilder regex = new StringBuilder();
+    int last = 0;
+    while (m.find()) {
+      regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
+      names.add(m.group(1));
+      last = m.end();
+    }
+    regex.append(Pattern.quote(template.substring(last)));
+    routes.add(new Route(key, key.substring(0, space), Pattern.compile(regex.toString()), names, endpoint));
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getRawPath();
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    Reply reply;
+    String key = method + " " + path;
+    try {
+      Route route = null;
+      Map<String, String> params = new LinkedHashMap<>();
+      for (Route candidate : routes) {
+        Matcher m = candidate.pattern().matcher(path);
+        if (candidate.method().equals(method) && m.matches()) {
+          route = candidate;
+          for (int i = 0; i < candidate.names().size(); i++) {
+            params.put(candidate.names().get(i), m.group(i + 1));
+          }
+          break;
+        }
+      }
+      if (route != null) {
+        key = route.key();
+      }
+      reply = answer(route, key, params, rawQuery, body, exchange.getRequestHeaders().getFirst("Authorization"));
+    } catch (ApiError e) {
+      reply = new Reply(e.status, Exchange.error(mapper, e.status, e.getMessage(), e.documentationUrl));
+    } catch (RuntimeException e) {
+      LOG.warn("emulator failed on {} {}", method, path, e);
+      reply = new Reply(500, Exchange.error(mapper, 500, "Server Error", ApiError.DOCS));
+    }
+    calls.record(new CallLog.Call(key, rawQuery == null ? path : path + "?" + rawQuery, reply.status(), Instant.now()));
+    RateLimit.Snapshot snapshot = rateLimit.snapshot();
+    var headers = exchange.getResponseHeaders();
+    headers.set("x-ratelimit-limit", String.valueOf(snapshot.limit()));
+    headers.set("x-ratelimit-remaining", String.valueOf(snapshot.remaining()));
+    headers.set("x-ratelimit-reset", String.valueOf(snapshot.resetEpochSeconds()));
+    headers.set("x-ratelimit-used", String.valueOf(snapshot.used()));
+    headers.set("x-ratelimit-resource", "core");
+    headers.set("x-github-api-version-selected", "2022-11-28");
+    headers.set("x-github-request-id", UUID.randomUUID().toString().toUpperCase().substring(0, 23));
+    reply.headers().forEach(headers::set);
+    Exchange.send(exchange, mapper, reply.status(), reply.body());
+  }
+
+  private Reply answer(
+      Route route, String key, Map<String, String> params, String rawQuery, byte[] body, String authorization)
+      throws IOException {
+    Optional<Fault> fault = faults.next(key);
+    if (fault.isPresent()) {
+      Fault f = fault.get();
+      switch (f.kind()) {
+        case STATUS -> {
+          return new Reply(f.status(), Exchange.error(mapper, f.status(), "Server Error", ApiError.DOCS));
+        }
+        case SECONDARY_RATE_LIMIT -> {
+          return new Reply(
+              f.status(),
+              Exchange.error(mapper, f.status(),
+                  "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                  RATE_DOCS + "#about-secondary-rate-limits"),
+              Map.of("retry-after", String.valueOf(f.delay().toSeconds())));
+        }
+        case DELAY -> sleep(f);
+        case STATUS_AFTER_EFFECT -> { }
+      }
+    }
+    TokenGrant grant = authenticate(authorization);
+    boolean counted = !Endpoints.RATE_LIMIT.equals(key);
+    if (counted && !rateLimit.tryConsume()) {
+      return new Reply(403, Exchange.error(mapper, 403, "API rate limit exceeded for user ID 1.", RATE_DOCS));
+    }
+    if (route == null) {
+      throw ApiError.notFound();
+    }
+    EmulatorState.Repo repo = null;
+    if (params.containsKey("owner")) {
+      repo = state.repo(params.get("owner"), params.get("repo"))
+          .filter(r -> grant.sees(r.fullName(), r.isPrivate))
+          .orElseThrow(ApiError::notFound);
+    }
+    Reply reply;
+    synchronized (state) {
+      reply = route.endpoint().handle(new Request(params, Exchange.query(rawQuery), body, repo));
+    }
+    if (fault.isPresent() && fault.get().kind() == Fault.Kind.STATUS_AFTER_EFFECT) {
+      int status = fault.get().status();
+      return new Reply(status, Exchange.error(mapper, status, "Server Error", ApiError.DOCS));
+    }
+    return reply;
+  }
+
+  private static void sleep(Fault f) {
+    try {
+      Thread.sleep(f.delay().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private TokenGrant authenticate(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw new ApiError(401, "Requires authentication", ApiError.DOCS);
+    }
+    String token;
+    if (authorization.startsWith("Bearer ")) {
+      token = authorization.substring(7).trim();
+    } else if (authorization.startsWith("token ")) {
+      token = authorization.substring(6).trim();
+    } else {
+      throw new ApiError(401, "Bad credentials", ApiError.DOCS);
+    }
+    TokenGrant grant = tokens.get(token);
+    if (grant == null) {
+      throw new ApiError(401, "Bad credentials", ApiError.DOCS);
+    }
+    return grant;
+  }
+
+  private Reply generateJitConfig(Request request) throws IOException {
+    JsonNode body;
+    try {
+      body = mapper.readTree(request.body());
+    } catch (IOException e) {
+      throw new ApiError(400, "Problems parsing JSON", ApiError.DOCS);
+    }
+    if (body == null || !body.isObject()) {
+      throw new ApiError(400, "Problems parsing JSON", ApiError.DOCS);
+    }
+    JsonNode name = body.get("name");
+    JsonNode group = body.get("runner_group_id");
+    JsonNode labels = body.get("labels");
+    if (name == null || !name.isTextual() || name.asText().isBlank()) {
+      throw invalid("Invalid request.\n\n\"name\" wasn't supplied.");
+    }
+    if (group == null || !group.isIntegralNumber()) {
+      throw invalid("Invalid request.\n\n\"runner_group_id\" wasn't supplied.");
+    }
+    if (labels == null || !labels.isArray() || labels.isEmpty() || labels.size() > 100) {
+      throw invalid("Invalid request.\n\n\"labels\" must have between 1 and 100 items.");
+    }
+    List<String> labelNames = new ArrayList<>();
+    for (JsonNode label : labels) {
+      if (!label.isTextual() || label.asText().isBlank()) {
+        throw invalid("Invalid request.\n\nFor 'items', " + label + " is not a string.");
+      }
+      labelNames.add(label.asText());
+    }
+    String workFolder = body.path("work_folder").asText("_work");
+    EmulatorState.Repo repo = request.repo();
+    EmulatorState.Runner runner;
+    synchronized (state) {
+      if (state.runnerByName(repo, name.asText()).isPresent()) {
+        throw new ApiError(409,
+            "Already exists - A runner with the name " + name.asText() + " already exists.",
+            RUNNERS_DOCS + "#create-configuration-for-a-just-in-time-runner-for-a-repository");
+      }
+      long id = state.nextRunnerId();
+      runner = state.addRunner(new EmulatorState.Runner(
+          id, repo, name.asText(), labelNames, group.asLong(),
+          jitConfig(id, name.asText(), group.asLong(), repo, workFolder)));
+    }
+    ObjectNode out = mapper.createObjectNode();
+    out.set("runner", renderer.runner(runner));
+    out.put("encoded_jit_config", runner.jitConfig);
+    return new Reply(201, out);
+  }
+
+  private String jitConfig(long id, String name, long group, EmulatorState.Repo repo, String workFolder)
+      throws IOException {
+    ObjectNode runnerFile = mapper.createObjectNode();
+    runnerFile.put("AgentId", id);
+    runnerFile.put("AgentName", name);
+    runnerFile.put("PoolId", group);
+    runnerFile.put("PoolName", "Default");
+    runnerFile.put("ServerUrl", baseUrl + "/_emulator/runner/");
+    runnerFile.put("GitHubUrl", "https://github.com/" + repo.fullName());
+    runnerFile.put("WorkFolder", workFolder);
+    runnerFile.put("Ephemeral", true);
+    ObjectNode credentials = mapper.createObjectNode();
+    credentials.put("Scheme", "OAuthAccessToken");
+    credentials.putObject("Data").put("ClientId", UUID.randomUUID().toString());
+    byte[] rsa = new byte[64];
+    RANDOM.nextBytes(rsa);
+    Base64.Encoder b64 = Base64.getEncoder();
+    ObjectNode files = mapper.createObjectNode();
+    files.put(".runner", b64.encodeToString(mapper.writeValueAsBytes(runnerFile)));
+    files.put(".credentials", b64.encodeToString(mapper.writeValueAsBytes(credentials)));
+    files.put(".credentials_rsaparams", b64.encodeToString(rsa));
+    return b64.encodeToString(mapper.writeValueAsBytes(files));
+  }
+
+  private Reply listRunners(Request request) {
+    String name = request.query().get("name");
+    List<EmulatorState.Runner> all = state.runnersOf(request.repo()).stream()
+        .filter(r -> name == null || r.name.equals(name))
+        .toList();
+    int perPage = clamp(request.query().get("per_page"), 30, 1, 100);
+    int page = clamp(request.query().get("page"), 1, 1, Integer.MAX_VALUE);
+    ObjectNode out = mapper.createObjectNode();
+    out.put("total_count", all.size());
+    ArrayNode runners = out.putArray("runners");
+    all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(r -> runners.add(renderer.runner(r)));
+    return new Reply(200, out, link(request, page, perPage, all.size(), "/actions/runners"));
+  }
+
+  private Reply listRunJobs(Request request) {
+    EmulatorState.Run run = run(request);
+    List<EmulatorState.Job> all = state.jobsOf(run);
+    int perPage = clamp(request.query().get("per_page"), 30, 1, 100);
+    int page = clamp(request.query().get("page"), 1, 1, Integer.MAX_VALUE);
+    ObjectNode out = mapper.createObjectNode();
+    out.put("total_count", all.size());
+    ArrayNode jobs = out.putArray("jobs");
+    all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(j -> jobs.add(renderer.job(j)));
+    return new Reply(200, out, link(request, page, perPage, all.size(), "/actions/runs/" + run.id + "/jobs"));
+  }
+
+  private Map<String, String> link(Request request, int page, int perPage, int total, String suffix) {
+    int lastPage = Math.max(1, (total + perPage - 1) / perPage);
+    if (lastPage == 1) {
+      return Map.of();
+    }
+    String base = baseUrl + "/repos/" + request.repo().fullName() + suffix + "?per_page=" + perPage
+        + (request.query().containsKey("name") ? "&name=" + request.query().get("name") : "") + "&page=";
+    List<String> parts = new ArrayList<>();
+    if (page < lastPage) {
+      parts.add("<" + base + (page + 1) + ">; rel=\"next\"");
+      parts.add("<" + base + lastPage + ">; rel=\"last\"");
+    }
+    if (page > 1) {
+      parts.add("<" + base + "1>; rel=\"first\"");
+      parts.add("<" + base + (page - 1) + ">; rel=\"prev\"");
+    }
+    return Map.of("Link", String.join(", ", parts));
+  }
+
+  private Reply deleteRunner(Request request) {
+    synchronized (state) {
+      EmulatorState.Runner runner = runner(request);
+      if (runner.busy()) {
+        throw new ApiError(422,
+            "Bad request - Runner \"" + runner.name + "\" is still running a job\"",
+            RUNNERS_DOCS + "#delete-a-self-hosted-runner-from-a-repository");
+      }
+      state.removeRunner(runner);
+    }
+    return new Reply(204, null);
+  }
+
+  private Reply registrationToken(Request request) {
+    StringBuilder token = new StringBuilder();
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    for (int i = 0; i < 29; i++) {
+      token.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    ObjectNode out = mapper.createObjectNode();
+    out.put("token", token.toString());
+    out.put("expires_at", Renderer.iso(Instant.now().plusSeconds(3600)));
+    return new Reply(201, out);
+  }
+
+  private Reply cancelRun(Request request) {
+    List<EmulatorState.Job> cancelled = new ArrayList<>();
+    synchronized (state) {
+      EmulatorState.Run run = run(request);
+      if ("completed".equals(run.status)) {
+        throw new ApiError(409, "Cannot cancel a workflow run that is completed.",
+            RUNS_DOCS + "#cancel-a-workflow-run");
+      }
+      for (EmulatorState.Job job : state.jobsOf(run)) {
+        if (!"completed".equals(job.status)) {
+          state.complete(job, "cancelled");
+          cancelled.add(job);
+        }
+      }
+      run.status = "completed";
+      run.conclusion = "cancelled";
+    }
+    cancelled.forEach(job -> jobEvents.accept(job, "completed"));
+    return new Reply(202, mapper.createObjectNode());
+  }
+
+  private ObjectNode rateLimitOverview() {
+    RateLimit.Snapshot s = rateLimit.snapshot();
+    ObjectNode core = mapper.createObjectNode();
+    core.put("limit", s.limit());
+    core.put("used", s.used());
+    core.put("remaining", s.remaining());
+    core.put("reset", s.resetEpochSeconds());
+    ObjectNode out = mapper.createObjectNode();
+    ObjectNode resources = out.putObject("resources");
+    resources.set("core", core);
+    resources.set("search", limit(30, s.resetEpochSeconds()));
+    resources.set("graphql", limit(5000, s.resetEpochSeconds()));
+    resources.set("actions_runner_registration", limit(10000, s.resetEpochSeconds()));
+    out.set("rate", core.deepCopy());
+    return out;
+  }
+
+  private ObjectNode limit(int limit, long reset) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("limit", limit);
+    node.put("used", 0);
+    node.put("remaining", limit);
+    node.put("reset", reset);
+    return node;
+  }
+
+  private EmulatorState.Runner runner(Request request) {
+    return state.runner(request.repo(), request.longParam("runner_id")).orElseThrow(ApiError::notFound);
+  }
+
+  private EmulatorState.Job job(Request request) {
+    return state.job(request.repo(), request.longParam("job_id")).orElseThrow(ApiError::notFound);
+  }
+
+  private EmulatorState.Run run(Request request) {
+    return state.run(request.repo(), request.longParam("run_id")).orElseThrow(ApiError::notFound);
+  }
+
+  private static ApiError invalid(String message) {
+    return new ApiError(422, message, RUNNERS_DOCS + "#create-configuration-for-a-just-in-time-runner-for-a-repository");
+  }
+
+  private static int clamp(String value, int fallback, int min, int max) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Math.max(min, Math.min(max, Integer.parseInt(value)));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.hangar.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The control API over HTTP under {@code /_emulator/}, mirroring {@link GitHubEmulator}'s methods
+ * for the local demo and for processes that cannot hold the emulator object. Not authenticated, not
+ * rate limited, not in the call log. JSON in and out is snake_case, like GitHub's.
+ */
+final class ControlHandler implements HttpHandler {
+
+  private static final Pattern JOB_ACTION = Pattern.compile("/_emulator/jobs/(\\d+)/(start|complete|deliver)");
+
+  private final ObjectMapper mapper;
+  private final GitHubEmulator emulator;
+
+  ControlHandler(GitHubEmulator emulator) {
+    this.mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    this.emulator = emulator;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    byte[] raw = exchange.getRequestBody().readAllBytes();
+    try {
+      JsonNode body = raw.length == 0 ? mapper.createObjectNode() : mapper.readTree(raw);
+      Object result = dispatch(method, path, body);
+      if (result == null) {
+        Exchange.send(exchange, mapper, 204, null);
+      } else {
+        Exchange.send(exchange, mapper, "POST".equals(method) ? 201 : 200, mapper.valueToTree(result));
+      }
+    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+      Exchange.send(exchange, mapper, 400, Exchange.error(mapper, 400, e.getMessage(), ApiError.DOCS));
+    }
+  }
+
+  private Object dispatch(String method, String path, JsonNode body) {
+    Matcher jobAction = JOB_ACTION.matcher(path);
+    if ("POST".equals(method) && jobAction.matches()) {
+      long id = Long.parseLong(jobAction.group(1));
+      return switch (jobAction.group(2)) {
+        case "start" -> emulator.startJob(id, required(body, "runner_name"));
+        case "complete" -> emulator.completeJob(id, body.path("conclusion").asText("success"));
+        default -> emulator.deliverWorkflowJob(id, required(body, "action"));
+      };
+    }
+    String route = method + " " + path;
+    switch (route) {
+      case "POST /_emulator/repos" -> {
+        emulator.addRepository(required(body, "owner"), required(body, "repo"), body.path("private").asBoolean(true));
+        return null;
+      }
+      case "POST /_emulator/jobs" -> {
+        List<String> labels = new ArrayList<>();
+        body.path("labels").forEach(l -> labels.add(l.asText()));
+        if (body.hasNonNull("run_id")) {
+          return emulator.createJobInRun(body.get("run_id").asLong(), labels);
+        }
+        return emulator.createJob(required(body, "owner"), required(body, "repo"), labels);
+      }
+      case "GET /_emulator/calls" -> {
+        ObjectNode out = mapper.createObjectNode();
+        out.put("total", emulator.calls().total());
+        out.set("counts", mapper.valueToTree(emulator.calls().counts()));
+        out.set("calls", mapper.valueToTree(emulator.calls().calls().stream()
+            .map(c -> List.of(c.endpoint(), c.path(), String.valueOf(c.status()), c.at().toString()))
+            .toList()));
+        return out;
+      }
+      case "DELETE /_emulator/calls" -> {
+        emulator.calls().clear();
+        return null;
+      }
+      case "GET /_emulator/state" -> {
+        ObjectNode out = mapper.createObjectNode();
+        out.set("runs", mapper.valueToTree(emulator.runs()));
+        out.set("jobs", mapper.valueToTree(emulator.jobs()));
+        out.set("runners", mapper.valueToTree(emulator.runners()));
+        return out;
+      }
+      case "POST /_emulator/faults" -> {
+        Fault.Kind kind = Fault.Kind.valueOf(body.path("kind").asText("STATUS"));
+        emulator.inject(required(body, "endpoint"),
+            new Fault(kind, body.path("status").asInt(502), Duration.ofMillis(body.path("delay_ms").asLong(0))));
+        return null;
+      }
+      case "POST /_emulator/rate-limit" -> {
+        emulator.setRateLimit(body.path("limit").asInt(5000), body.path("remaining").asInt(5000),
+            Instant.ofEpochSecond(body.path("reset").asLong(Instant.now().plusSeconds(3600).getEpochSecond())));
+        return null;
+      }
+      case "POST /_emulator/runner/claim" -> {
+        Optional<JobInfo> job = emulator.claim(required(body, "encoded_jit_config"));
+        return job.orElse(null);
+      }
+      case "POST /_emulator/runner/finish" -> {
+        return emulator.finish(required(body, "encoded_jit_config"), body.path("conclusion").asText("success"))
+            .orElse(null);
+      }
+      default -> throw new IllegalArgumentException("unknown control call " + route);
+    }
+  }
+
+  private static String required(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull() || value.asText().isBlank()) {
+      throw new IllegalArgumentException("missing " + field);
+    }
+    return value.asText();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.hangar.emulator;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How an emulator starts.
+ *
+ * @param port the port to listen on (loopback only); 0 for any free port
+ * @param tokens the valid tokens and what each may see
+ * @param rateLimit the primary (core) rate limit budget per window
+ * @param rateLimitWindow how long until the budget resets
+ * @param webhookUrl where deliveries go by default, or {@code null} for no automatic deliveries
+ * @param webhookSecret the webhook secret deliveries are signed with, or {@code null}
+ */
+public record EmulatorConfig(
+    int port,
+    Map<String, TokenGrant> tokens,
+    int rateLimit,
+    Duration rateLimitWindow,
+    URI webhookUrl,
+    String webhookSecret) {
+
+  /** The token {@link #defaults()} accepts for every repository. */
+  public static final String DEFAULT_TOKEN = "ghp_emulatorTokenForTests0000000000000";
+
+  public EmulatorConfig {
+    tokens = Map.copyOf(tokens);
+  }
+
+  /** Any free port, {@link #DEFAULT_TOKEN} seeing everything, 5000 calls an hour, no webhooks. */
+  public static EmulatorConfig defaults() {
+    return new EmulatorConfig(
+        0, Map.of(DEFAULT_TOKEN, TokenGrant.all()), 5000, Duration.ofHours(1), null, null);
+  }
+
+  /** The same on another port. */
+  public EmulatorConfig withPort(int newPort) {
+    return new EmulatorConfig(newPort, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret);
+  }
+
+  /** The same with one more valid token. */
+  public EmulatorConfig withToken(String token, TokenGrant grant) {
+    Map<String, TokenGrant> more = new HashMap<>(tokens);
+    more.put(token, grant);
+    return new EmulatorConfig(port, more, rateLimit, rateLimitWindow, webhookUrl, webhookSecret);
+  }
+
+  /** The same with another rate limit budget. */
+  public EmulatorConfig withRateLimit(int limit, Duration window) {
+    return new EmulatorConfig(port, tokens, limit, window, webhookUrl, webhookSecret);
+  }
+
+  /** The same, delivering webhooks to {@code url} signed with {@code secret}. */
+  public EmulatorConfig withWebhook(URI url, String secret) {
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, url, secret);
+  }
+}

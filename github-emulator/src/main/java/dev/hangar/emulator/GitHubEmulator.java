@@ -1,0 +1,303 @@
+package dev.hangar.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A loopback HTTP server that answers like GitHub's REST API for self-hosted runners, jobs, runs
+ * and rate limits, and sends {@code workflow_job} webhooks like GitHub. Tests and the local demo
+ * drive it through the methods below (mirrored over HTTP under {@code /_emulator/}; see the
+ * module's README).
+ *
+ * <pre>{@code
+ * try (GitHubEmulator github = GitHubEmulator.start()) {
+ *   JobInfo job = github.createJob("acme", "app", List.of("self-hosted", "macOS"));
+ *   // point the client at github.baseUrl() with EmulatorConfig.DEFAULT_TOKEN
+ * }
+ * }</pre>
+ */
+public final class GitHubEmulator implements AutoCloseable {
+
+  private final EmulatorConfig config;
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final EmulatorState state = new EmulatorState();
+  private final Faults faults = new Faults();
+  private final CallLog calls = new CallLog();
+  private final RateLimit rateLimit;
+  private final HttpServer server;
+  private final ExecutorService handlers;
+  private final ExecutorService deliveries;
+  private final WebhookSender sender;
+  private final Renderer renderer;
+  private final String baseUrl;
+  private final List<WebhookDelivery> delivered = new ArrayList<>();
+
+  private GitHubEmulator(EmulatorConfig config) throws IOException {
+    this.config = config;
+    this.rateLimit = new RateLimit(config.rateLimit(), config.rateLimitWindow());
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 0);
+    this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+    this.renderer = new Renderer(mapper, baseUrl);
+    this.sender = new WebhookSender(mapper);
+    this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
+    this.deliveries = Executors.newSingleThreadExecutor(daemon("github-emulator-hooks"));
+    server.createContext("/", new ApiHandler(
+        mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
+        (job, action) -> deliverLater(job.id, action)));
+    server.createContext("/_emulator/", new ControlHandler(this));
+    server.setExecutor(handlers);
+    server.start();
+  }
+
+  /** Starts an emulator with {@link EmulatorConfig#defaults()}. */
+  public static GitHubEmulator start() {
+    return start(EmulatorConfig.defaults());
+  }
+
+  /** Starts an emulator on 127.0.0.1. */
+  public static GitHubEmulator start(EmulatorConfig config) {
+    try {
+      return new GitHubEmulator(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the GitHub emulator", e);
+    }
+  }
+
+  /** The API URL, for example {@code http://127.0.0.1:54321} (no trailing slash). */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The configuration it was started with. */
+  public EmulatorConfig config() {
+    return config;
+  }
+
+  /** Every REST call received so far. */
+  public CallLog calls() {
+    return calls;
+  }
+
+  // ---- model ---------------------------------------------------------------------------------
+
+  /** Adds a repository (idempotent). Jobs created in an unknown repository add it as private. */
+  public void addRepository(String owner, String repo, boolean isPrivate) {
+    state.addRepo(owner, repo, isPrivate);
+  }
+
+  /**
+   * Queues a job in a new run of the repository (created private if unknown) and, if a webhook URL
+   * is configured, delivers {@code workflow_job queued} (asynchronously, in order).
+   */
+  public JobInfo createJob(String owner, String repo, List<String> labels) {
+    EmulatorState.Repo r = state.repo(owner, repo).orElseGet(() -> state.addRepo(owner, repo, true));
+    EmulatorState.Job job = state.addJob(state.addRun(r), labels);
+    deliverConfigured(job.id, "queued");
+    return job.info();
+  }
+
+  /** Queues one more job in an existing run. */
+  public JobInfo createJobInRun(long runId, List<String> labels) {
+    EmulatorState.Run run = state.run(runId).orElseThrow(() -> unknown("run", runId));
+    EmulatorState.Job job = state.addJob(run, labels);
+    deliverConfigured(job.id, "queued");
+    return job.info();
+  }
+
+  /** Gives a queued job to a registered runner (as GitHub would), delivering {@code in_progress}. */
+  public JobInfo startJob(long jobId, String runnerName) {
+    EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
+    EmulatorState.Runner runner = state.runnerByName(job.run.repo, runnerName)
+        .orElseThrow(() -> new IllegalArgumentException("no runner named " + runnerName));
+    state.start(job, runner);
+    deliverConfigured(jobId, "in_progress");
+    return job.info();
+  }
+
+  /** Completes a job (its ephemeral runner is removed), delivering {@code completed}. */
+  public JobInfo completeJob(long jobId, String conclusion) {
+    EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
+    state.complete(job, conclusion);
+    deliverConfigured(jobId, "completed");
+    return job.info();
+  }
+
+  /**
+   * The runner protocol: the runner holding this JIT configuration comes online and GitHub gives
+   * it the oldest queued job of its repository whose labels it satisfies, not necessarily the job
+   * it was made for. Delivers {@code in_progress}. Empty when no job fits (the runner waits).
+   */
+  public Optional<JobInfo> claim(String encodedJitConfig) {
+    EmulatorState.Job job;
+    synchronized (state) {
+      EmulatorState.Runner runner = state.runnerByJitConfig(encodedJitConfig)
+          .orElseThrow(() -> new IllegalArgumentException("no runner has this JIT configuration"));
+      if (runner.busy()) {
+        return Optional.of(runner.job.info());
+      }
+      runner.status = "online";
+      Optional<EmulatorState.Job> next = state.queuedJobFor(runner);
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      job = next.get();
+      state.start(job, runner);
+    }
+    deliverConfigured(job.id, "in_progress");
+    return Optional.of(job.info());
+  }
+
+  /** The runner protocol: the runner finishes its job with a conclusion; it is then removed. */
+  public Optional<JobInfo> finish(String encodedJitConfig, String conclusion) {
+    EmulatorState.Job job;
+    synchronized (state) {
+      Optional<EmulatorState.Runner> runner = state.runnerByJitConfig(encodedJitConfig);
+      if (runner.isEmpty()) {
+        return Optional.empty();
+      }
+      job = runner.get().job;
+      if (job == null) {
+        state.removeRunner(runner.get());
+        return Optional.empty();
+      }
+      state.complete(job, conclusion);
+    }
+    deliverConfigured(job.id, "completed");
+    return Optional.of(job.info());
+  }
+
+  /** A job as it is now. */
+  public Optional<JobInfo> job(long jobId) {
+    return state.job(jobId).map(EmulatorState.Job::info);
+  }
+
+  /** A run as it is now. */
+  public Optional<RunInfo> run(long runId) {
+    return state.run(runId).map(EmulatorState.Run::info);
+  }
+
+  /** A runner by repository and name. */
+  public Optional<RunnerInfo> runner(String owner, String repo, String name) {
+    return state.repo(owner, repo).flatMap(r -> state.runnerByName(r, name)).map(EmulatorState.Runner::info);
+  }
+
+  /** Every runner. */
+  public List<RunnerInfo> runners() {
+    return state.runnerInfos();
+  }
+
+  /** Every job. */
+  public List<JobInfo> jobs() {
+    return state.jobInfos();
+  }
+
+  /** Every run. */
+  public List<RunInfo> runs() {
+    return state.runInfos();
+  }
+
+  // ---- faults and limits ---------------------------------------------------------------------
+
+  /** Queues faults for an endpoint (a key of {@link Endpoints}); each call takes the next one. */
+  public void inject(String endpoint, Fault... faultsInOrder) {
+    for (Fault f : faultsInOrder) {
+      faults.add(endpoint, f);
+    }
+  }
+
+  /** Drops every queued fault. */
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** Spends the whole primary rate limit until {@code resetAt}. */
+  public void exhaustRateLimit(Instant resetAt) {
+    rateLimit.exhaust(resetAt);
+  }
+
+  /** Sets the primary rate limit budget. */
+  public void setRateLimit(int limit, int remaining, Instant resetAt) {
+    rateLimit.set(limit, remaining, resetAt);
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  /** Delivers {@code workflow_job} for the job's current state to the configured URL, now. */
+  public WebhookDelivery deliverWorkflowJob(long jobId, String action) {
+    if (config.webhookUrl() == null) {
+      throw new IllegalStateException("no webhook URL configured");
+    }
+    return deliverWorkflowJob(jobId, action, config.webhookUrl(), config.webhookSecret());
+  }
+
+  /** Delivers {@code workflow_job} for the job's current state to {@code url}, now. */
+  public WebhookDelivery deliverWorkflowJob(long jobId, String action, URI url, String secret) {
+    EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
+    ObjectNode payload;
+    synchronized (state) {
+      payload = renderer.workflowJobEvent(job, action, null);
+    }
+    WebhookDelivery delivery = sender.deliver(url, secret, "workflow_job", payload);
+    synchronized (delivered) {
+      delivered.add(delivery);
+    }
+    return delivery;
+  }
+
+  /** Every delivery made so far, oldest first. */
+  public List<WebhookDelivery> deliveries() {
+    synchronized (delivered) {
+      return List.copyOf(delivered);
+    }
+  }
+
+  /** Stops the server. */
+  @Override
+  public void close() {
+    server.stop(0);
+    deliveries.shutdown();
+    handlers.shutdownNow();
+    try {
+      deliveries.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void deliverConfigured(long jobId, String action) {
+    if (config.webhookUrl() != null) {
+      deliverLater(jobId, action);
+    }
+  }
+
+  private void deliverLater(long jobId, String action) {
+    if (config.webhookUrl() != null && !deliveries.isShutdown()) {
+      deliveries.execute(() -> deliverWorkflowJob(jobId, action));
+    }
+  }
+
+  private static IllegalArgumentException unknown(String what, long id) {
+    return new IllegalArgumentException("no " + what + " " + id);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
