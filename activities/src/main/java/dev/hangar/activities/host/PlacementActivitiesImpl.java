@@ -1,0 +1,61 @@
+package dev.hangar.activities.host;
+
+import dev.hangar.workflows.Failures;
+import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.host.Claim;
+import dev.hangar.workflows.host.ClaimRequest;
+import dev.hangar.workflows.host.PlacementActivities;
+import dev.hangar.workflows.template.TemplateRef;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims room on this host for a VM. Registered on every placement queue this host serves, by
+ * workers that run one claim at a time.
+ */
+public final class PlacementActivitiesImpl implements PlacementActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(PlacementActivitiesImpl.class);
+
+  private final String hostId;
+  private final CapacityLedger ledger;
+  private final CapacityListener listener;
+
+  /**
+   * @param hostId this host's id, which names its own queue
+   * @param ledger this host's reservations
+   * @param listener told after every claim, so that a full host stops polling (PlacementPolling)
+   */
+  public PlacementActivitiesImpl(String hostId, CapacityLedger ledger, CapacityListener listener) {
+    this.hostId = SafeNames.require("host id", hostId);
+    this.ledger = ledger;
+    this.listener = listener;
+  }
+
+  @Override
+  public Claim claimHost(ClaimRequest request) {
+    String vmName = SafeNames.require("VM name", request.vmName());
+    TemplateRef template = request.template();
+    SafeNames.require("template id", template.id());
+    SafeNames.requireOptional("template tag", template.tag());
+    try {
+      if (!ledger.fitsEver(template.resources())) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "template " + template + " needs " + template.resources() + ", more than host " + hostId
+                + " has",
+            Failures.TEMPLATE_TOO_LARGE);
+      }
+      if (!ledger.reserve(vmName, template.resources())) {
+        log.info("no room for {} ({}) on {}; handing the claim back", vmName, template.sizeClass(), hostId);
+        throw ApplicationFailure.newFailure(
+            "host " + hostId + " has no room for a " + template.sizeClass() + " VM any more",
+            Failures.NO_CAPACITY);
+      }
+      log.info("claimed room for {} ({}) for {}", vmName, template, request.workflowId());
+      return new Claim(hostId, TaskQueues.host(hostId));
+    } finally {
+      listener.capacityChanged();
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.hangar.host;
+
+import dev.hangar.activities.host.SafeNames;
+import dev.hangar.activities.secrets.SecretSealer;
+import dev.hangar.activities.templates.TemplateCatalog;
+import dev.hangar.activities.templates.TemplateSpec;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The worker-host's configuration, under {@code hangar.*}. Every value is checked when it is bound;
+ * a bad one stops the host with one line naming the key ({@link InvalidConfigException}).
+ *
+ * @param host this host: {@code hangar.host.*}
+ * @param secrets the shared secrets key: {@code hangar.secrets.*}
+ * @param templates {@code hangar.templates}: the template catalog, the same list as the
+ *     orchestrator's; a host polls the placement queue of every size class in it that fits
+ */
+@ConfigurationProperties("hangar")
+record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, List<TemplateSpec> templates) {
+
+  HangarProperties {
+    templates = templates == null ? List.of() : List.copyOf(templates);
+    TemplateCatalog catalog;
+    try {
+      catalog = new TemplateCatalog(templates);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("hangar.templates", e.getMessage());
+    }
+    for (int i = 0; i < templates.size(); i++) {
+      TemplateSpec t = templates.get(i);
+      if (!SafeNames.isSafe(t.id())) {
+        throw new InvalidConfigException("hangar.templates[" + i + "].id",
+            "hangar.templates[" + i + "].id must be 1-64 characters of [A-Za-z0-9._-], was '" + t.id() + "'");
+      }
+      if (t.tag() != null && !SafeNames.isSafe(t.tag())) {
+        throw new InvalidConfigException("hangar.templates[" + i + "].tag",
+            "hangar.templates[" + i + "].tag must be 1-64 characters of [A-Za-z0-9._-], was '" + t.tag() + "'");
+      }
+    }
+    if (catalog.all().isEmpty()) {
+      throw new InvalidConfigException("hangar.templates",
+          "hangar.templates is empty: list at least one template (id, cpu-cores, memory-mb, disk-gb)");
+    }
+  }
+
+  /** The templates as a catalog. */
+  TemplateCatalog catalog() {
+    return new TemplateCatalog(templates);
+  }
+
+  /**
+   * {@code hangar.host.*}.
+   *
+   * @param id {@code hangar.host.id}: this host's id, which names its queue {@code
+   *     hangar-host-<id>}; unique in the fleet. Default: the host name, lower-cased, with
+   *     characters outside {@code [a-z0-9._-]} replaced by {@code -}
+   * @param driver {@code hangar.host.driver}: the VM driver; only {@code simulated} for now
+   * @param maxRunningVms {@code hangar.host.max-running-vms}: most VMs at once, reserved or running
+   *     (default 2, Apple's licence for macOS guests)
+   * @param skipCpuAndMemoryResourceChecks {@code hangar.host.skip-cpu-and-memory-resource-checks}:
+   *     count VMs only, ignoring the host's cores and memory (default false)
+   * @param reservationTtl {@code hangar.host.reservation-ttl}: how long room claimed for a VM is
+   *     held if the VM is never started (default 10m)
+   * @param capacityCheckInterval {@code hangar.host.capacity-check-interval}: how often the host
+   *     re-evaluates which placement queues to poll, besides after every claim and deletion
+   *     (default 5s)
+   * @param orphanSweepInterval {@code hangar.host.orphan-sweep-interval}: how often the host
+   *     deletes VMs whose workflow is no longer running, and adopts VMs it does not know
+   *     (default 5m; also once at startup)
+   * @param simulated {@code hangar.host.simulated.*}: the simulated driver
+   */
+  record Host(
+      String id,
+      @DefaultValue("simulated") String driver,
+      @DefaultValue("2") int maxRunningVms,
+      @DefaultValue("false") boolean skipCpuAndMemoryResourceChecks,
+      @DefaultValue("10m") Duration reservationTtl,
+      @DefaultValue("5s") Duration capacityCheckInterval,
+      @DefaultValue("5m") Duration orphanSweepInterval,
+      @DefaultValue Simulated simulated) {
+
+    Host {
+      if (id == null || id.isBlank()) {
+        id = sanitize(localHostName());
+      } else if (!SafeNames.isSafe(id)) {
+        throw new InvalidConfigException("hangar.host.id",
+            "hangar.host.id must be 1-64 characters of [A-Za-z0-9._-], starting with a letter or digit, was '"
+                + id + "'");
+      }
+      if (driver == null || !driver.trim().equalsIgnoreCase("simulated")) {
+        throw new InvalidConfigException("hangar.host.driver",
+            "hangar.host.driver '" + driver + "' is not supported: the only driver is 'simulated'"
+                + " (anka and tart are not implemented yet)");
+      }
+      driver = "simulated";
+      if (maxRunningVms < 1) {
+        throw new InvalidConfigException("hangar.host.max-running-vms",
+            "hangar.host.max-running-vms must be ≥ 1, was " + maxRunningVms);
+      }
+      requirePositive("hangar.host.reservation-ttl", reservationTtl);
+      requirePositive("hangar.host.capacity-check-interval", capacityCheckInterval);
+      requirePositive("hangar.host.orphan-sweep-interval", orphanSweepInterval);
+      if (simulated.root() == null) {
+        simulated = new Simulated(
+            Path.of(System.getProperty("java.io.tmpdir"), "hangar-simulated", id),
+            simulated.pullDelay(),
+            simulated.runnerCommand());
+      }
+    }
+  }
+
+  /**
+   * {@code hangar.host.simulated.*}.
+   *
+   * @param root {@code hangar.host.simulated.root}: the directory holding templates and VMs
+   *     (default {@code <java.io.tmpdir>/hangar-simulated/<host id>})
+   * @param pullDelay {@code hangar.host.simulated.pull-delay}: how long a simulated template pull
+   *     takes (default 0s)
+   * @param runnerCommand {@code hangar.host.simulated.runner-command}: the runner process, as an
+   *     argument list (default {@code sleep 999999999}: idle until the job is ended by writing
+   *     {@code runner/exit-code})
+   */
+  record Simulated(Path root, @DefaultValue("0s") Duration pullDelay, List<String> runnerCommand) {
+
+    Simulated {
+      if (pullDelay == null || pullDelay.isNegative()) {
+        throw new InvalidConfigException("hangar.host.simulated.pull-delay",
+            "hangar.host.simulated.pull-delay must not be negative, was " + pullDelay);
+      }
+      runnerCommand = runnerCommand == null || runnerCommand.isEmpty() ? List.of("sleep", "999999999")
+          : List.copyOf(runnerCommand);
+    }
+  }
+
+  /**
+   * {@code hangar.secrets.*}.
+   *
+   * @param key {@code hangar.secrets.key}: base64 of 32 random bytes, the AES-256 key that seals
+   *     JIT runner configurations; the same on the orchestrator and every host. Required; set it
+   *     with {@code HANGAR_SECRETS_KEY}, never in a file under version control
+   */
+  record Secrets(String key) {
+
+    Secrets {
+      if (key == null || key.isBlank()) {
+        throw new InvalidConfigException("hangar.secrets.key",
+            "hangar.secrets.key is required: base64 of 32 random bytes, the same as the orchestrator's;"
+                + " set the environment variable HANGAR_SECRETS_KEY");
+      }
+      try {
+        SecretSealer.fromBase64(key);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigException("hangar.secrets.key",
+            "hangar.secrets.key is invalid: " + e.getMessage() + " (expected base64 of 32 random bytes)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Secrets[key=(hidden)]";
+    }
+  }
+
+  private static void requirePositive(String key, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new InvalidConfigException(key, key + " must be a positive duration such as 2s or 10m, was " + d);
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      String env = System.getenv("HOSTNAME");
+      return env == null ? "host" : env;
+    }
+  }
+
+  /** A host name as a safe id: lower case, {@code [a-z0-9._-]}, at most 64 characters. */
+  static String sanitize(String hostName) {
+    String s = hostName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("\\.{2,}", ".");
+    s = s.replaceAll("^[.-]+", "");
+    if (s.length() > SafeNames.MAX_LENGTH) {
+      s = s.substring(0, SafeNames.MAX_LENGTH);
+    }
+    return s.isEmpty() ? "host" : s;
+  }
+}

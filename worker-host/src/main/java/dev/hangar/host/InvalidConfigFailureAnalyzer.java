@@ -1,0 +1,29 @@
+package dev.hangar.host;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
+
+/**
+ * Turns an {@link InvalidConfigException} anywhere in a startup failure into Spring Boot's "APPLICATION
+ * FAILED TO START" report: one line naming the key and the problem, one line saying where to fix
+ * it, and no stack trace. Runs before Spring's own binding analyzers. Registered in {@code
+ * META-INF/spring.factories}.
+ */
+final class InvalidConfigFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConfigException>
+    implements Ordered {
+
+  @Override
+  protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigException cause) {
+    return new FailureAnalysis(
+        cause.getMessage(),
+        "Set " + cause.key() + " in application.yml, or with the environment variable "
+            + cause.environmentVariable() + " or --" + cause.key() + "=... (see docs/worker-host.md).",
+        cause);
+  }
+
+  @Override
+  public int getOrder() {
+    return Ordered.HIGHEST_PRECEDENCE;
+  }
+}
