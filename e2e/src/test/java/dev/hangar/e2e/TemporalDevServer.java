@@ -1,0 +1,118 @@
+package dev.hangar.e2e;
+
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Temporal server: the Temporal CLI's dev server ({@code temporal server start-dev}) with
+ * SQLite persistence in a file, so it can be stopped and started again with its state. The CLI comes
+ * from {@code -Dhangar.temporal.cli} (set by scripts/test.sh, which installs it) or PATH.
+ */
+final class TemporalDevServer implements AutoCloseable {
+
+  private final String cli;
+  private final Path dbFile;
+  private final Path log;
+  private final int port;
+  private final int uiPort;
+  private Process process;
+
+  TemporalDevServer(Path workDir) throws IOException {
+    this.cli = findCli();
+    Files.createDirectories(workDir);
+    this.dbFile = workDir.resolve("temporal.db");
+    this.log = workDir.resolve("temporal.log");
+    this.port = Ports.free();
+    this.uiPort = Ports.free();
+  }
+
+  private static String findCli() {
+    String configured = System.getProperty("hangar.temporal.cli");
+    if (configured != null && !configured.isBlank() && new File(configured).canExecute()) {
+      return configured;
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File candidate = new File(dir, "temporal");
+      if (candidate.canExecute()) {
+        return candidate.getAbsolutePath();
+      }
+    }
+    throw new IllegalStateException(
+        "The end-to-end tests need the Temporal CLI (a real dev server). Run ./scripts/test.sh, which"
+            + " installs it, or pass -Dhangar.temporal.cli=/path/to/temporal");
+  }
+
+  void start() throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(
+        cli, "server", "start-dev",
+        "--ip", "127.0.0.1",
+        "--port", Integer.toString(port),
+        "--ui-port", Integer.toString(uiPort),
+        "--db-filename", dbFile.toString(),
+        "--http-port", Integer.toString(Ports.free()),
+        "--metrics-port", Integer.toString(Ports.free()),
+        "--log-level", "warn"));
+    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    awaitReady(Duration.ofSeconds(60));
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("temporal dev server exited; see " + log);
+      }
+      WorkflowServiceStubs stubs = null;
+      try {
+        stubs = WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+        stubs.healthCheck();
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        Thread.sleep(250);
+      } finally {
+        if (stubs != null) {
+          stubs.shutdownNow();
+        }
+      }
+    }
+    throw new IllegalStateException("temporal dev server not ready within " + timeout + "; see " + log, last);
+  }
+
+  /** Stops the server (SIGTERM) and waits for it to exit. Its SQLite file stays. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  int uiPort() {
+    return uiPort;
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
