@@ -8,10 +8,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs an emulator as a process, for the local demo. Settings come from system properties:
- * {@code hangar.emulator.port} (default 8099), {@code hangar.emulator.token} (default
- * {@link EmulatorConfig#DEFAULT_TOKEN}), {@code hangar.emulator.rate-limit} (default 5000 an hour),
- * {@code hangar.emulator.webhook-url} and {@code hangar.emulator.webhook-secret} (no webhooks if
- * unset). Runs until the process is stopped.
+ * {@code hangar.emulator.port} (default 8099), {@code hangar.emulator.rate-limit} (default 5000 an
+ * hour) and {@code hangar.emulator.webhook-url} (no webhooks if unset). The two secrets come from
+ * the environment, so they never show in a process list: {@code HANGAR_EMULATOR_TOKEN} (default
+ * {@link EmulatorConfig#DEFAULT_TOKEN}) and {@code HANGAR_EMULATOR_WEBHOOK_SECRET}. Runs until the
+ * process is stopped.
  */
 public final class EmulatorMain {
 
@@ -23,13 +24,13 @@ public final class EmulatorMain {
     EmulatorConfig config = EmulatorConfig.defaults()
         .withPort(Integer.getInteger("hangar.emulator.port", 8099))
         .withRateLimit(Integer.getInteger("hangar.emulator.rate-limit", 5000), Duration.ofHours(1));
-    String token = System.getProperty("hangar.emulator.token");
+    String token = System.getenv("HANGAR_EMULATOR_TOKEN");
     if (token != null && !token.isBlank()) {
       config = config.withToken(token, TokenGrant.all());
     }
     String webhookUrl = System.getProperty("hangar.emulator.webhook-url");
     if (webhookUrl != null && !webhookUrl.isBlank()) {
-      config = config.withWebhook(URI.create(webhookUrl), System.getProperty("hangar.emulator.webhook-secret"));
+      config = config.withWebhook(URI.create(webhookUrl), System.getenv("HANGAR_EMULATOR_WEBHOOK_SECRET"));
     }
     GitHubEmulator emulator = GitHubEmulator.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
