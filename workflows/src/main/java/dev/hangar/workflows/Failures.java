@@ -36,9 +36,27 @@ public final class Failures {
   /** A secret could not be opened: wrong or missing key. Non-retryable; an operator must fix the key. */
   public static final String SECRET_UNREADABLE = "SecretUnreadable";
 
+  /**
+   * A VM name or template id from outside is not safe to use as a path or CLI argument.
+   * Non-retryable: the same name fails the same way.
+   */
+  public static final String INVALID_NAME = "InvalidName";
+
+  /** GitHub answered 5xx, timed out, or could not be reached. Retryable with backoff. */
+  public static final String GITHUB_UNAVAILABLE = "GitHubUnavailable";
+
+  /** A host's disk or process work failed (clone, pull, start). Retryable on that host. */
+  public static final String HOST_IO = "HostIoError";
+
   /** Failure types an activity retry can never fix. */
   public static final String[] NON_RETRYABLE = {
-    TEMPLATE_NOT_FOUND, TEMPLATE_TOO_LARGE, VM_GONE, RUNNER_FAILED, GITHUB_REFUSED, SECRET_UNREADABLE
+    TEMPLATE_NOT_FOUND,
+    TEMPLATE_TOO_LARGE,
+    VM_GONE,
+    RUNNER_FAILED,
+    GITHUB_REFUSED,
+    SECRET_UNREADABLE,
+    INVALID_NAME
   };
 
   private Failures() {}

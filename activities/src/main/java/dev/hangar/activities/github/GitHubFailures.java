@@ -27,7 +27,7 @@ import java.util.Map;
 final class GitHubFailures {
 
   /** The type of retryable GitHub failures: a 5xx, a timeout, a lost connection. */
-  static final String UNAVAILABLE = "GitHubUnavailable";
+  static final String UNAVAILABLE = Failures.GITHUB_UNAVAILABLE;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration SECONDARY_DEFAULT = Duration.ofSeconds(60);

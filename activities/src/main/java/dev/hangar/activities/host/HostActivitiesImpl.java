@@ -61,7 +61,7 @@ public final class HostActivitiesImpl implements HostActivities {
       pull(template);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
-          "could not pull template " + template + " on " + hostId + ": " + e.getMessage(), "IOException", e);
+          "could not pull template " + template + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);
     }
   }
 
@@ -84,7 +84,7 @@ public final class HostActivitiesImpl implements HostActivities {
       return new VmInfo(vm.name(), hostId, vm.address());
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
-          "could not start VM " + vmName + " on " + hostId + ": " + e.getMessage(), "IOException", e);
+          "could not start VM " + vmName + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);
     }
   }
 
@@ -103,7 +103,7 @@ public final class HostActivitiesImpl implements HostActivities {
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
           "could not start the runner in VM " + vmName + " on " + hostId + ": " + e.getMessage(),
-          "IOException");
+          Failures.HOST_IO);
     }
   }
 
@@ -115,7 +115,7 @@ public final class HostActivitiesImpl implements HostActivities {
       state = driver.runnerState(vmName);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
-          "could not look at VM " + vmName + " on " + hostId + ": " + e.getMessage(), "IOException", e);
+          "could not look at VM " + vmName + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);
     }
     switch (state) {
       case RUNNING:
@@ -139,7 +139,7 @@ public final class HostActivitiesImpl implements HostActivities {
       driver.delete(vmName);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
-          "could not delete VM " + vmName + " on " + hostId + ": " + e.getMessage(), "IOException", e);
+          "could not delete VM " + vmName + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);
     }
     ledger.release(vmName);
     listener.capacityChanged();

@@ -1,5 +1,7 @@
 package dev.hangar.activities.host;
 
+import dev.hangar.workflows.Failures;
+
 import io.temporal.failure.ApplicationFailure;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
 public final class SafeNames {
 
   /** The failure type of a rejected name. Non-retryable: a retry sends the same name. */
-  public static final String INVALID_NAME = "InvalidName";
+  public static final String INVALID_NAME = Failures.INVALID_NAME;
 
   /** The longest name accepted. */
   public static final int MAX_LENGTH = 64;
