@@ -89,6 +89,7 @@ class ConfigValidationTest {
     assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s", "--hangar.job.max-attempts=0"))
         .hasStackTraceContaining("hangar.job.max-attempts");
     assertThat(output).contains("Invalid Hangar configuration: hangar.job.max-attempts must be at least 1");
+    assertThat(output).contains("(value from \"hangar.job.max-attempts\" from property source \"commandLineArgs\")");
   }
 
   @Test

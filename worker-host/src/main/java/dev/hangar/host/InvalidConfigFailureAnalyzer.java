@@ -3,6 +3,7 @@ package dev.hangar.host;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns an {@link InvalidConfigException} anywhere in a startup failure into Spring Boot's "APPLICATION
@@ -13,10 +14,17 @@ import org.springframework.core.Ordered;
 final class InvalidConfigFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConfigException>
     implements Ordered {
 
+  private final Environment environment;
+
+  /** Spring Boot passes the environment, to say where the wrong value came from. */
+  InvalidConfigFailureAnalyzer(Environment environment) {
+    this.environment = environment;
+  }
+
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigException cause) {
     return new FailureAnalysis(
-        cause.getMessage(),
+        cause.getMessage() + ConfigOrigin.describe(environment, cause.key()),
         "Set " + cause.key() + " in application.yml, or with the environment variable "
             + cause.environmentVariable() + " or --" + cause.key() + "=... (see docs/worker-host.md).",
         cause);

@@ -46,6 +46,13 @@ class ConfigValidationTest {
   }
 
   @Test
+  void theErrorSaysWhereTheBadValueCameFrom(CapturedOutput output) {
+    assertThatThrownBy(() -> start("--hangar.host.max-running-vms=0")).isNotNull();
+    assertThat(output.getOut() + output.getErr())
+        .contains("(value from \"hangar.host.max-running-vms\" from property source \"commandLineArgs\")");
+  }
+
+  @Test
   void aMissingSecretsKeyIsNamed(CapturedOutput output) {
     assertThatThrownBy(() -> new SpringApplicationBuilder(WorkerHostApplication.class)
         .web(WebApplicationType.NONE)
