@@ -100,9 +100,19 @@ class WebhookToVmAndBackTest {
     assertThat(stack.github.calls().total()).isEqualTo(1);
     // The JIT config is in history only sealed.
     assertThat(stack.client().fetchHistory(workflowId).toJson(false)).doesNotContain(runner.encodedJitConfig());
+
+    // A late redelivery of queued after the job closed starts nothing new.
+    String runId = describe(workflowId).getExecution().getRunId();
+    assertThat(stack.github.deliverWorkflowJob(job.id(), "queued").status()).isEqualTo(202);
+    assertThat(describe(workflowId).getExecution().getRunId()).as("still the one run").isEqualTo(runId);
+    assertThat(describeStatus(workflowId)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
   }
 
   private WorkflowExecutionStatus describeStatus(String workflowId) {
+    return describe(workflowId).getStatus();
+  }
+
+  private io.temporal.api.workflow.v1.WorkflowExecutionInfo describe(String workflowId) {
     return stack
         .client()
         .getWorkflowServiceStubs()
@@ -112,8 +122,7 @@ class WebhookToVmAndBackTest {
                 .setNamespace("default")
                 .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
                 .build())
-        .getWorkflowExecutionInfo()
-        .getStatus();
+        .getWorkflowExecutionInfo();
   }
 
   private String context() {
