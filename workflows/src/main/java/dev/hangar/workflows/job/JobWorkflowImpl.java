@@ -24,6 +24,9 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   private static final Logger log = Workflow.getLogger(JobWorkflowImpl.class);
 
+  /** Workflow.getVersion change id: job workflows publish search attributes from version 1 on. */
+  static final String SEARCH_ATTRIBUTES = "search-attributes";
+
   private final OwnJob own = new OwnJob();
   private final List<VmLife> vms = new ArrayList<>();
   private final List<Promise<Void>> lives = new ArrayList<>();
@@ -36,6 +39,10 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Phase phase = Phase.ROUTING;
   private Instant createdAt;
   private boolean runCancelled;
+  private TemplateRef template;
+  private JobOutcome.Result endResult;
+  /** Null in histories recorded before jobs carried search attributes. */
+  private SearchAttributesPublisher searchAttributes;
 
   @Override
   public JobOutcome run(JobRequest job, JobPolicy policy) {
@@ -46,8 +53,13 @@ public class JobWorkflowImpl implements JobWorkflow {
     this.createdAt = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     early.forEach(this::event);
     early.clear();
+    if (Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) == 1) {
+      searchAttributes = new SearchAttributesPublisher(this::searchable);
+      Async.procedure(searchAttributes::keepPublishing);
+    }
 
     Route route = activities.routing().route(job.labels());
+    template = route.template();
     switch (route.decision()) {
       case NOT_OURS:
         return finish(JobOutcome.Result.NOT_OURS, route.reason());
@@ -129,6 +141,9 @@ public class JobWorkflowImpl implements JobWorkflow {
               }
               awaitEveryVm();
               phase = Phase.DONE;
+              if (searchAttributes != null) {
+                searchAttributes.publish();
+              }
             })
         .run();
   }
@@ -162,6 +177,10 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   private JobOutcome finish(JobOutcome.Result result, String detail) {
     phase = Phase.DONE;
+    endResult = result;
+    if (searchAttributes != null) {
+      searchAttributes.publish();
+    }
     log.info("job {} done: {} ({})", job.jobId(), result, detail);
     return new JobOutcome(result, own.conclusion(), vms.size(), detail);
   }
@@ -182,6 +201,26 @@ public class JobWorkflowImpl implements JobWorkflow {
         }
       }
     }
+  }
+
+  /** What the Web UI can search this job by, now. */
+  private SearchAttributesPublisher.Snapshot searchable() {
+    VmLife newest = vms.isEmpty() ? null : vms.get(vms.size() - 1);
+    String conclusion = own.conclusion();
+    if (conclusion == null && endResult != null && endResult != JobOutcome.Result.COMPLETED) {
+      conclusion = endResult.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (conclusion == null && phase == Phase.DONE && endResult == null) {
+      conclusion = "cancelled_by_operator";
+    }
+    return new SearchAttributesPublisher.Snapshot(
+        job.owner(),
+        job.fullName(),
+        template == null ? null : template.id(),
+        newest == null ? null : newest.hostId(),
+        currentPhase(newest),
+        vms.size(),
+        conclusion);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.hangar.workflows.job;
 
+import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.TaskQueues;
 import dev.hangar.workflows.routing.Route;
@@ -8,6 +9,7 @@ import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.BatchRequest;
+import io.temporal.common.SearchAttributeKey;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -60,6 +62,9 @@ final class JobHarness implements AutoCloseable {
     }
     if (hosts.length > 0) {
       env.newWorker(TaskQueues.placement(TEMPLATE.sizeClass())).registerActivitiesImplementations(placement);
+    }
+    for (SearchAttributeKey<?> key : HangarSearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), key.getValueType());
     }
     env.start();
   }

@@ -7,6 +7,7 @@ import static dev.hangar.workflows.job.JobHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowFailedException;
@@ -303,6 +304,37 @@ class JobWorkflowTest {
     assertThat(done.phase()).isEqualTo(Phase.DONE);
     assertThat(done.conclusion()).isEqualTo("success");
     assertThat(done.vms()).extracting(JobStatus.VmStatus::state).containsExactly("RETIRED");
+  }
+
+  @Test
+  void theJobCarriesSearchAttributesForTheWebUi() {
+    h = new JobHarness(mac1);
+    h.start(job(17));
+    h.awaitRunnerUp(17, 1);
+    h.deliver(job(17), inProgress(17, "hangar-17-1"));
+    h.deliver(job(17), completed(17, "hangar-17-1", "success"));
+    h.result(17);
+
+    io.temporal.common.SearchAttributes attributes = h.untyped(17).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(HangarSearchAttributes.OWNER)).isEqualTo("octo-org");
+    assertThat(attributes.get(HangarSearchAttributes.REPO)).isEqualTo("octo-org/example-workflow");
+    assertThat(attributes.get(HangarSearchAttributes.TEMPLATE)).isEqualTo("macos-14");
+    assertThat(attributes.get(HangarSearchAttributes.HOST)).isEqualTo("mac-1");
+    assertThat(attributes.get(HangarSearchAttributes.PHASE)).isEqualTo("DONE");
+    assertThat(attributes.get(HangarSearchAttributes.ATTEMPT)).isEqualTo(1L);
+    assertThat(attributes.get(HangarSearchAttributes.CONCLUSION)).isEqualTo("success");
+    h.recordHistory(17, "happy-path-with-search-attributes");
+  }
+
+  @Test
+  void aJobThatGaveUpIsFoundByItsConclusion() {
+    h = new JobHarness(mac1);
+    h.start(job(18));
+    h.result(18);
+
+    io.temporal.common.SearchAttributes attributes = h.untyped(18).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(HangarSearchAttributes.CONCLUSION)).isEqualTo("gave_up");
+    assertThat(attributes.get(HangarSearchAttributes.ATTEMPT)).isEqualTo(5L);
   }
 
   /** Sends an event to its job's workflow and to the owner of its runner, as the gateway does. */
