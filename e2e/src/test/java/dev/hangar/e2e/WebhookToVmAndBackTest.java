@@ -6,6 +6,7 @@ import dev.hangar.emulator.Endpoints;
 import dev.hangar.emulator.JobInfo;
 import dev.hangar.emulator.RunnerInfo;
 import dev.hangar.emulator.WebhookDelivery;
+import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.job.JobOutcome;
 import dev.hangar.workflows.job.JobStatus;
@@ -100,6 +101,19 @@ class WebhookToVmAndBackTest {
     assertThat(stack.github.calls().total()).isEqualTo(1);
     // The JIT config is in history only sealed.
     assertThat(stack.client().fetchHistory(workflowId).toJson(false)).doesNotContain(runner.encodedJitConfig());
+
+    // The Web UI finds it by Hangar's search attributes.
+    var attributes = stack.client().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(HangarSearchAttributes.REPO)).isEqualTo(HangarStack.OWNER + "/" + HangarStack.REPO);
+    assertThat(attributes.get(HangarSearchAttributes.HOST)).isEqualTo("mac-1");
+    assertThat(attributes.get(HangarSearchAttributes.PHASE)).isEqualTo("DONE");
+    assertThat(attributes.get(HangarSearchAttributes.CONCLUSION)).isEqualTo("success");
+    Await.until(
+        "a visibility query by HangarHost and HangarConclusion to find the job",
+        Duration.ofSeconds(30),
+        () -> stack.client()
+            .listExecutions("HangarHost=\"mac-1\" AND HangarConclusion=\"success\"")
+            .anyMatch(e -> e.getExecution().getWorkflowId().equals(workflowId)));
 
     // A late redelivery of queued after the job closed starts nothing new.
     String runId = describe(workflowId).getExecution().getRunId();
