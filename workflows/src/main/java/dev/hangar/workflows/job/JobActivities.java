@@ -20,7 +20,11 @@ import java.time.Duration;
  */
 final class JobActivities {
 
-  /** GitHub calls: retried with backoff for up to ten minutes, except what no retry can fix. */
+  /**
+   * GitHub calls: retried with backoff, except what no retry can fix. A spent rate limit is retried
+   * exactly at the reset time GitHub states (the activity sets the next retry delay), which can be
+   * up to an hour away, so the calls may take up to 90 minutes in all.
+   */
   private static final RetryOptions GITHUB_RETRY =
       RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
@@ -68,7 +72,7 @@ final class JobActivities {
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.ORCHESTRATOR)
             .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+            .setScheduleToCloseTimeout(Duration.ofMinutes(90))
             .setRetryOptions(GITHUB_RETRY)
             .build());
   }
