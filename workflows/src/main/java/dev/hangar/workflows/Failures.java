@@ -48,6 +48,14 @@ public final class Failures {
   /** A host's disk or process work failed (clone, pull, start). Retryable on that host. */
   public static final String HOST_IO = "HostIoError";
 
+  /**
+   * The hypervisor refused to start one more macOS VM: Apple's licence allows two running macOS
+   * VMs per Mac, and Virtualization.framework enforces it ("The maximum supported number of active
+   * virtual machines has been reached"). Retryable: a slot frees when another VM stops, and the
+   * host's own count may briefly disagree with the hypervisor's after a crash.
+   */
+  public static final String VM_LIMIT = "VmLimitExceeded";
+
   /** Failure types an activity retry can never fix. */
   public static final String[] NON_RETRYABLE = {
     TEMPLATE_NOT_FOUND,

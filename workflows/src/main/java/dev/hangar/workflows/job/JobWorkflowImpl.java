@@ -27,6 +27,12 @@ public class JobWorkflowImpl implements JobWorkflow {
   /** Workflow.getVersion change id: job workflows publish search attributes from version 1 on. */
   static final String SEARCH_ATTRIBUTES = "search-attributes";
 
+  /** Workflow.getVersion change id: from version 1 on, only VMs that served no job use an attempt. */
+  static final String UNSERVED_ATTEMPTS = "attempts-count-unserved-vms";
+
+  /** VMs a job may make per attempt when other jobs keep taking its runners. */
+  private static final int MAX_VMS_PER_ATTEMPT = 4;
+
   private final OwnJob own = new OwnJob();
   private final List<VmLife> vms = new ArrayList<>();
   private final List<Promise<Void>> lives = new ArrayList<>();
@@ -79,10 +85,12 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   /** Makes VMs until GitHub starts the job, waits for it to complete, then retires every VM. */
   private JobOutcome serve(TemplateRef template) {
+    boolean countOnlyUnservedVms =
+        Workflow.getVersion(UNSERVED_ATTEMPTS, Workflow.DEFAULT_VERSION, 1) == 1;
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
-      if (vms.size() == policy.maxAttempts() || lastVmFoundNoHost()) {
+      if (attemptsUsed(countOnlyUnservedVms) >= policy.maxAttempts() || lastVmFoundNoHost()) {
         result = JobOutcome.Result.GAVE_UP;
         detail = giveUpReason();
         cancelRunOnGitHub(detail);
@@ -160,6 +168,18 @@ public class JobWorkflowImpl implements JobWorkflow {
     } catch (ActivityFailure e) {
       log.warn("could not cancel run {} on GitHub: {}", job.runId(), e.getMessage());
     }
+  }
+
+  /**
+   * The attempts spent. A VM whose runner GitHub gave another job's work did not fail: that job was
+   * served, so it does not count, except as a guard against an endless chain of such swaps.
+   */
+  private int attemptsUsed(boolean countOnlyUnservedVms) {
+    if (!countOnlyUnservedVms) {
+      return vms.size();
+    }
+    long unserved = vms.stream().filter(vm -> vm.servedJobId() == null).count();
+    return (int) Math.max(unserved, vms.size() / MAX_VMS_PER_ATTEMPT);
   }
 
   private boolean lastVmFoundNoHost() {

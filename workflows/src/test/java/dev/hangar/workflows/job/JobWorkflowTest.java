@@ -228,6 +228,33 @@ class JobWorkflowTest {
   }
 
   @Test
+  void aVmWhoseRunnerServedAnotherJobDoesNotUseUpAnAttempt() {
+    h = new JobHarness(mac1);
+    JobPolicy d = JobPolicy.defaults();
+    h.policy = new JobPolicy(2, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
+        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+    h.start(job(19));
+    h.awaitRunnerUp(19, 1);
+
+    // GitHub gives job 19's first runner another job (99); the second runner gets nothing.
+    h.signal(19, inProgress(99, "hangar-19-1"));
+    h.awaitRunnerUp(19, 2);
+    h.env.sleep(h.policy.registrationTimeout().plusSeconds(1));
+
+    // One attempt failed, one VM served another job: with 2 attempts allowed, a third VM comes.
+    h.awaitRunnerUp(19, 3);
+    assertThat(h.github.cancelledRuns).isEmpty();
+    h.deliver(job(19), inProgress(19, "hangar-19-3"));
+    h.deliver(job(19), completed(19, "hangar-19-3", "success"));
+    h.signal(19, completed(99, "hangar-19-1", "success"));
+
+    JobOutcome outcome = h.result(19);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(outcome.vmsCreated()).isEqualTo(3);
+    assertThat(mac1.vms).isEmpty();
+  }
+
+  @Test
   void jobRunningPastTheMaximumDurationIsCancelled() {
     h = new JobHarness(mac1);
     h.start(job(12));
