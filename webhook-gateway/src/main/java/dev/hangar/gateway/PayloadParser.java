@@ -66,7 +66,7 @@ final class PayloadParser {
     JsonNode repository = root.path("repository");
     String repo = text(repository, "name");
     String owner = text(repository.path("owner"), "login");
-    if (repo == null || owner == null) {
+    if (repo == null || owner == null || repo.isBlank() || owner.isBlank()) {
       throw new MalformedPayloadException("workflow_job delivery without repository.name and repository.owner.login");
     }
     JobRequest job =
