@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the real job workflow on the starter's in-process Temporal test server, and the workflow's GitHub
  * calls go back to the emulator through the wired {@code GitHubActivitiesImpl}.
  */
+@org.springframework.context.annotation.Import(TestServerSearchAttributes.class)
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {

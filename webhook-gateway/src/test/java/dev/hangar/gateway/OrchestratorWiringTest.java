@@ -28,6 +28,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * webhook starts the real {@code JobWorkflowImpl}, which routes its labels with the real routing
  * activity and goes on to wait for a host.
  */
+@org.springframework.context.annotation.Import(TestServerSearchAttributes.class)
 @SpringBootTest(
     properties = {
       "spring.temporal.test-server.enabled=true",
