@@ -85,6 +85,18 @@ final class AppProcess implements AutoCloseable {
     throw new IllegalStateException(name + " not healthy within " + timeout + ":\n" + tail());
   }
 
+  /** Starts it again after {@link #kill()} or {@link #stop()}: same port, arguments and log. */
+  void restart() throws IOException, InterruptedException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    start();
+  }
+
+  String name() {
+    return name;
+  }
+
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }

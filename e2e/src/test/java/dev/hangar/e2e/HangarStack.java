@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.security.SecureRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole of Hangar, for real: a Temporal dev server, the webhook gateway process, worker-host
@@ -23,6 +25,20 @@ import java.security.SecureRandom;
  * gateway. Secrets reach the processes through their environment only.
  */
 final class HangarStack implements AutoCloseable {
+
+  /** What runs as the runner in each simulated VM. */
+  enum Runners {
+    /** {@code sleep}: the test plays the runner with the emulator's {@code claim} and {@code finish}. */
+    IDLE,
+    /**
+     * The emulator's {@link dev.hangar.emulator.SimulatedRunner}: finds the emulator from its JIT
+     * configuration, takes any fitting job, runs it for the job's plan and finishes it, as a real
+     * runner does.
+     */
+    EMULATED
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(HangarStack.class);
 
   static final String OWNER = "octo-org";
   static final String REPO = "example-workflow";
@@ -38,10 +54,26 @@ final class HangarStack implements AutoCloseable {
   final Map<String, Path> hostRoots = new LinkedHashMap<>();
   private final String webhookSecret = randomSecret();
   private final String secretsKey = randomKey();
+  private final Runners runners;
+  private final Map<String, String> hostSettings;
   private WorkflowServiceStubs stubs;
   private WorkflowClient client;
 
   HangarStack(String name, Map<String, String> jobPolicy, List<String> hostIds) throws Exception {
+    this(name, jobPolicy, hostIds, Runners.IDLE, Map.of());
+  }
+
+  /**
+   * @param jobPolicy {@code hangar.job.*} of the gateway, for example {@code registration-timeout: 5s}
+   * @param runners what runs in the VMs
+   * @param hostSettings more {@code hangar.host.*} for every host, for example {@code
+   *     orphan-sweep-interval: 3s}
+   */
+  HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings)
+      throws Exception {
+    this.runners = runners;
+    this.hostSettings = Map.copyOf(hostSettings);
     this.workDir = Path.of("target", "e2e", name).toAbsolutePath();
     deleteRecursively(workDir);
     Files.createDirectories(workDir);
@@ -96,6 +128,20 @@ final class HangarStack implements AutoCloseable {
     return client;
   }
 
+  /** The worker-host process of that id. */
+  AppProcess host(String hostId) {
+    return hosts.stream().filter(h -> h.name().equals(hostId)).findFirst().orElseThrow();
+  }
+
+  /** The VMs on every host now. */
+  List<String> allVms() throws IOException {
+    List<String> all = new ArrayList<>();
+    for (String hostId : hostRoots.keySet()) {
+      all.addAll(vmsOn(hostId));
+    }
+    return all;
+  }
+
   Path vmDir(String hostId, String vmName) {
     return hostRoots.get(hostId).resolve("vms").resolve(vmName);
   }
@@ -127,18 +173,25 @@ final class HangarStack implements AutoCloseable {
   }
 
   private Path writeHostConfig(String hostId, Path root) throws IOException {
-    String yml =
-        "hangar:\n"
-            + "  host:\n"
-            + "    id: " + hostId + "\n"
-            + "    max-running-vms: 2\n"
-            + "    skip-cpu-and-memory-resource-checks: true\n"
-            + "    capacity-check-interval: 1s\n"
-            + "    simulated:\n"
-            + "      root: " + root + "\n"
-            + templates();
+    StringBuilder yml = new StringBuilder()
+        .append("hangar:\n")
+        .append("  host:\n")
+        .append("    id: ").append(hostId).append('\n')
+        .append("    max-running-vms: 2\n")
+        .append("    skip-cpu-and-memory-resource-checks: true\n")
+        .append("    capacity-check-interval: 1s\n");
+    hostSettings.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
+    yml.append("    simulated:\n")
+        .append("      root: ").append(root).append('\n');
+    if (runners == Runners.EMULATED) {
+      yml.append("      runner-command:\n");
+      for (String arg : EmulatedRunnerCommand.command()) {
+        yml.append("        - \"").append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+      }
+    }
+    yml.append(templates());
     Path file = workDir.resolve(hostId + ".yml");
-    Files.writeString(file, yml);
+    Files.writeString(file, yml.toString());
     return file;
   }
 
@@ -159,6 +212,42 @@ final class HangarStack implements AutoCloseable {
     gateway.close();
     github.close();
     temporal.close();
+    killLeftoverVmProcesses();
+  }
+
+  /**
+   * A VM's processes outlive a host that is stopped; a test that failed half-way may leave some.
+   * Stops every process a VM or runner pid file under this stack names.
+   */
+  private void killLeftoverVmProcesses() {
+    for (Path root : hostRoots.values()) {
+      Path vms = root.resolve("vms");
+      if (!Files.isDirectory(vms)) {
+        continue;
+      }
+      try (var s = Files.walk(vms, 3)) {
+        s.filter(p -> p.getFileName().toString().endsWith(".pid")).forEach(HangarStack::killPidIn);
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not look for leftover VM processes under {}", vms, e);
+      }
+    }
+  }
+
+  /** Kills the process a pid file names ("pid startMillis"), only if it is still that process. */
+  private static void killPidIn(Path pidFile) {
+    try {
+      String[] parts = Files.readString(pidFile).trim().split(" ");
+      long pid = Long.parseLong(parts[0]);
+      long started = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+      ProcessHandle.of(pid)
+          .filter(h -> h.info().startInstant().map(t -> Math.abs(t.toEpochMilli() - started) < 1000).orElse(false))
+          .ifPresent(h -> {
+            log.info("stopping leftover process {} of {}", pid, pidFile);
+            h.destroyForcibly();
+          });
+    } catch (IOException | NumberFormatException e) {
+      log.debug("unreadable pid file {}", pidFile, e);
+    }
   }
 
   private static String randomSecret() {

@@ -22,6 +22,8 @@ final class TemporalDevServer implements AutoCloseable {
   private final Path log;
   private final int port;
   private final int uiPort;
+  private final int httpPort;
+  private final int metricsPort;
   private Process process;
 
   TemporalDevServer(Path workDir) throws IOException {
@@ -31,6 +33,8 @@ final class TemporalDevServer implements AutoCloseable {
     this.log = workDir.resolve("temporal.log");
     this.port = Ports.free();
     this.uiPort = Ports.free();
+    this.httpPort = Ports.free();
+    this.metricsPort = Ports.free();
   }
 
   private static String findCli() {
@@ -49,6 +53,10 @@ final class TemporalDevServer implements AutoCloseable {
             + " installs it, or pass -Dhangar.temporal.cli=/path/to/temporal");
   }
 
+  /**
+   * Starts the server, or starts it again after {@link #stop()}: the same ports (so the processes
+   * connected to it reconnect) and the same SQLite file (so it has its state).
+   */
   void start() throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(
         cli, "server", "start-dev",
@@ -56,9 +64,14 @@ final class TemporalDevServer implements AutoCloseable {
         "--port", Integer.toString(port),
         "--ui-port", Integer.toString(uiPort),
         "--db-filename", dbFile.toString(),
-        "--http-port", Integer.toString(Ports.free()),
-        "--metrics-port", Integer.toString(Ports.free()),
+        "--http-port", Integer.toString(httpPort),
+        "--metrics-port", Integer.toString(metricsPort),
         "--log-level", "warn"));
+    // Job workflows carry Hangar's search attributes; the server must know them.
+    for (var key : dev.hangar.workflows.HangarSearchAttributes.ALL) {
+      cmd.add("--search-attribute");
+      cmd.add(dev.hangar.workflows.HangarSearchAttributes.devServerFlag(key));
+    }
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     awaitReady(Duration.ofSeconds(60));
   }

@@ -72,6 +72,7 @@ final class ApiHandler implements HttpHandler {
   private final Map<String, TokenGrant> tokens;
   private final String baseUrl;
   private final BiConsumer<EmulatorState.Job, String> jobEvents;
+  private final RunnerStarvation starvation;
   private final List<Route> routes = new ArrayList<>();
 
   ApiHandler(
@@ -83,7 +84,8 @@ final class ApiHandler implements HttpHandler {
       RateLimit rateLimit,
       Map<String, TokenGrant> tokens,
       String baseUrl,
-      BiConsumer<EmulatorState.Job, String> jobEvents) {
+      BiConsumer<EmulatorState.Job, String> jobEvents,
+      RunnerStarvation starvation) {
     this.mapper = mapper;
     this.state = state;
     this.renderer = renderer;
@@ -93,6 +95,7 @@ final class ApiHandler implements HttpHandler {
     this.tokens = Map.copyOf(tokens);
     this.baseUrl = baseUrl;
     this.jobEvents = jobEvents;
+    this.starvation = starvation;
     route(Endpoints.GET_REPOSITORY, r -> new Reply(200, renderer.repository(r.repo())));
     route(Endpoints.GENERATE_JITCONFIG, this::generateJitConfig);
     route(Endpoints.LIST_RUNNERS, this::listRunners);
@@ -283,7 +286,8 @@ final class ApiHandler implements HttpHandler {
       long id = state.nextRunnerId();
       runner = state.addRunner(new EmulatorState.Runner(
           id, repo, name.asText(), labelNames, group.asLong(),
-          jitConfig(id, name.asText(), group.asLong(), repo, workFolder)));
+          jitConfig(id, name.asText(), group.asLong(), repo, workFolder),
+          starvation.starve(name.asText())));
     }
     ObjectNode out = mapper.createObjectNode();
     out.set("runner", renderer.runner(runner));
@@ -291,28 +295,47 @@ final class ApiHandler implements HttpHandler {
     return new Reply(201, out);
   }
 
+  /**
+   * An encoded JIT configuration shaped like GitHub's: base64 of a JSON map from the runner's file
+   * names to base64 file contents. {@code .runner}'s {@code ServerUrl} is where the runner talks to
+   * the service (GitHub: the Actions service; here {@code <emulator>/_emulator/runner/}), so a runner
+   * finds the emulator from the configuration alone (see {@link JitConfigs}).
+   */
   private String jitConfig(long id, String name, long group, EmulatorState.Repo repo, String workFolder)
       throws IOException {
     ObjectNode runnerFile = mapper.createObjectNode();
-    runnerFile.put("AgentId", id);
+    runnerFile.put("AgentId", String.valueOf(id));
     runnerFile.put("AgentName", name);
-    runnerFile.put("PoolId", group);
+    runnerFile.put("PoolId", String.valueOf(group));
     runnerFile.put("PoolName", "Default");
-    runnerFile.put("ServerUrl", baseUrl + "/_emulator/runner/");
-    runnerFile.put("GitHubUrl", "https://github.com/" + repo.fullName());
+    runnerFile.put("ServerUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH);
+    runnerFile.put("GitHubUrl", baseUrl + "/" + repo.fullName());
     runnerFile.put("WorkFolder", workFolder);
-    runnerFile.put("Ephemeral", true);
+    runnerFile.put("Ephemeral", "true");
     ObjectNode credentials = mapper.createObjectNode();
-    credentials.put("Scheme", "OAuthAccessToken");
-    credentials.putObject("Data").put("ClientId", UUID.randomUUID().toString());
-    byte[] rsa = new byte[64];
-    RANDOM.nextBytes(rsa);
+    credentials.put("Scheme", "OAuth");
+    ObjectNode data = credentials.putObject("Data");
+    data.put("ClientId", UUID.randomUUID().toString());
+    data.put("AuthorizationUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH + "oauth2/token");
+    data.put("RequireFipsCryptography", "False");
+    ObjectNode rsa = mapper.createObjectNode();
+    for (String[] part : new String[][] {
+        {"d", "256"}, {"dp", "128"}, {"dq", "128"}, {"exponent", "3"}, {"inverseQ", "128"},
+        {"modulus", "256"}, {"p", "128"}, {"q", "128"}}) {
+      rsa.put(part[0], randomBase64(Integer.parseInt(part[1])));
+    }
     Base64.Encoder b64 = Base64.getEncoder();
     ObjectNode files = mapper.createObjectNode();
     files.put(".runner", b64.encodeToString(mapper.writeValueAsBytes(runnerFile)));
     files.put(".credentials", b64.encodeToString(mapper.writeValueAsBytes(credentials)));
-    files.put(".credentials_rsaparams", b64.encodeToString(rsa));
+    files.put(".credentials_rsaparams", b64.encodeToString(mapper.writeValueAsBytes(rsa)));
     return b64.encodeToString(mapper.writeValueAsBytes(files));
+  }
+
+  private static String randomBase64(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
   }
 
   private Reply listRunners(Request request) {
@@ -401,8 +424,8 @@ final class ApiHandler implements HttpHandler {
       }
       run.status = "completed";
       run.conclusion = "cancelled";
+      cancelled.forEach(job -> jobEvents.accept(job, "completed"));
     }
-    cancelled.forEach(job -> jobEvents.accept(job, "completed"));
     return new Reply(202, mapper.createObjectNode());
   }
 

@@ -3,7 +3,9 @@ package dev.hangar.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +31,10 @@ final class ControlHandler implements HttpHandler {
   private final GitHubEmulator emulator;
 
   ControlHandler(GitHubEmulator emulator) {
-    this.mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    this.mapper = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
     this.emulator = emulator;
   }
 
@@ -45,6 +51,8 @@ final class ControlHandler implements HttpHandler {
       } else {
         Exchange.send(exchange, mapper, "POST".equals(method) ? 201 : 200, mapper.valueToTree(result));
       }
+    } catch (UnknownRunnerException e) {
+      Exchange.send(exchange, mapper, 404, Exchange.error(mapper, 404, e.getMessage(), ApiError.DOCS));
     } catch (IllegalArgumentException | IllegalStateException | IOException e) {
       Exchange.send(exchange, mapper, 400, Exchange.error(mapper, 400, e.getMessage(), ApiError.DOCS));
     }
@@ -69,10 +77,63 @@ final class ControlHandler implements HttpHandler {
       case "POST /_emulator/jobs" -> {
         List<String> labels = new ArrayList<>();
         body.path("labels").forEach(l -> labels.add(l.asText()));
+        JobPlan plan = new JobPlan(
+            Duration.ofMillis(body.path("duration_ms").asLong(JobPlan.DEFAULT.duration().toMillis())),
+            body.path("conclusion").asText(JobPlan.DEFAULT.conclusion()));
         if (body.hasNonNull("run_id")) {
-          return emulator.createJobInRun(body.get("run_id").asLong(), labels);
+          return emulator.createJobInRun(body.get("run_id").asLong(), labels, plan);
         }
-        return emulator.createJob(required(body, "owner"), required(body, "repo"), labels);
+        return emulator.createJob(required(body, "owner"), required(body, "repo"), labels, plan);
+      }
+      case "POST /_emulator/runners/never-assign" -> {
+        if (body.hasNonNull("name_pattern")) {
+          Pattern names = Pattern.compile(body.get("name_pattern").asText());
+          emulator.neverAssign(name -> names.matcher(name).matches());
+        } else {
+          emulator.neverAssign(body.path("count").asInt(1));
+        }
+        return null;
+      }
+      case "DELETE /_emulator/runners/never-assign" -> {
+        emulator.assignNormally();
+        return null;
+      }
+      case "GET /_emulator/deliveries" -> {
+        return emulator.deliveries().stream()
+            .map(d -> Map.of("delivery_id", d.deliveryId(), "event", d.event(), "status", d.status()))
+            .toList();
+      }
+      case "POST /_emulator/webhooks/duplicate" -> {
+        emulator.duplicateDeliveries(body.path("enabled").asBoolean(true));
+        return null;
+      }
+      case "POST /_emulator/webhooks/drop" -> {
+        emulator.dropDeliveries(required(body, "action"), body.path("count").asInt(1));
+        return null;
+      }
+      case "POST /_emulator/webhooks/delay" -> {
+        emulator.delayDeliveries(Duration.ofMillis(body.path("delay_ms").asLong(0)));
+        return null;
+      }
+      case "POST /_emulator/webhooks/hold" -> {
+        emulator.holdDeliveries();
+        return null;
+      }
+      case "POST /_emulator/webhooks/release" -> {
+        emulator.releaseDeliveries(order(body));
+        return null;
+      }
+      case "POST /_emulator/webhooks/reorder" -> {
+        emulator.reorderDeliveries(body.path("window").asInt(0), order(body),
+            Duration.ofMillis(body.path("max_hold_ms").asLong(1000)));
+        return null;
+      }
+      case "POST /_emulator/webhooks/reset" -> {
+        emulator.resetDeliveries();
+        return null;
+      }
+      case "POST /_emulator/webhooks/redeliver" -> {
+        return emulator.redeliver(required(body, "delivery_id"));
       }
       case "GET /_emulator/calls" -> {
         ObjectNode out = mapper.createObjectNode();
@@ -115,6 +176,10 @@ final class ControlHandler implements HttpHandler {
       }
       default -> throw new IllegalArgumentException("unknown control call " + route);
     }
+  }
+
+  private static DeliveryOrder order(JsonNode body) {
+    return DeliveryOrder.valueOf(body.path("order").asText("IN_ORDER").toUpperCase(java.util.Locale.ROOT));
   }
 
   private static String required(JsonNode body, String field) {

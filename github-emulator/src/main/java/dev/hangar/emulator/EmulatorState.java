@@ -56,6 +56,7 @@ final class EmulatorState {
     final long id;
     final Run run;
     final List<String> labels;
+    final JobPlan plan;
     final Instant createdAt;
     String status = "queued";
     String conclusion;
@@ -63,10 +64,11 @@ final class EmulatorState {
     Instant completedAt;
     Runner runner;
 
-    Job(long id, Run run, List<String> labels, Instant now) {
+    Job(long id, Run run, List<String> labels, JobPlan plan, Instant now) {
       this.id = id;
       this.run = run;
       this.labels = List.copyOf(labels);
+      this.plan = plan;
       this.createdAt = now;
       this.startedAt = now;
     }
@@ -74,7 +76,7 @@ final class EmulatorState {
     JobInfo info() {
       return new JobInfo(
           id, run.id, run.repo.owner, run.repo.name, labels, status, conclusion,
-          runner == null ? null : runner.id, runner == null ? null : runner.name);
+          runner == null ? null : runner.id, runner == null ? null : runner.name, plan);
     }
   }
 
@@ -85,16 +87,19 @@ final class EmulatorState {
     final List<String> labels;
     final long groupId;
     final String jitConfig;
+    /** actions/runner#3621: GitHub never gives this runner a job. */
+    final boolean starved;
     String status = "offline";
     Job job;
 
-    Runner(long id, Repo repo, String name, List<String> labels, long groupId, String jitConfig) {
+    Runner(long id, Repo repo, String name, List<String> labels, long groupId, String jitConfig, boolean starved) {
       this.id = id;
       this.repo = repo;
       this.name = name;
       this.labels = List.copyOf(labels);
       this.groupId = groupId;
       this.jitConfig = jitConfig;
+      this.starved = starved;
     }
 
     boolean busy() {
@@ -136,8 +141,8 @@ final class EmulatorState {
     return run;
   }
 
-  synchronized Job addJob(Run run, List<String> labels) {
-    Job job = new Job(jobIds.incrementAndGet(), run, labels, Instant.now());
+  synchronized Job addJob(Run run, List<String> labels, JobPlan plan) {
+    Job job = new Job(jobIds.incrementAndGet(), run, labels, plan, Instant.now());
     jobs.put(job.id, job);
     if ("completed".equals(run.status)) {
       run.status = "queued";
@@ -239,8 +244,14 @@ final class EmulatorState {
     run.updatedAt = now;
   }
 
-  /** The oldest queued job of the runner's repository whose labels the runner satisfies. */
+  /**
+   * The oldest queued job of the runner's repository whose labels the runner satisfies; none for a
+   * starved runner.
+   */
   synchronized Optional<Job> queuedJobFor(Runner runner) {
+    if (runner.starved) {
+      return Optional.empty();
+    }
     return jobs.values().stream()
         .filter(j -> "queued".equals(j.status) && j.run.repo == runner.repo && runner.satisfies(j.labels))
         .findFirst();

@@ -8,13 +8,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A loopback HTTP server that answers like GitHub's REST API for self-hosted runners, jobs, runs
@@ -37,9 +38,10 @@ public final class GitHubEmulator implements AutoCloseable {
   private final Faults faults = new Faults();
   private final CallLog calls = new CallLog();
   private final RateLimit rateLimit;
+  private final RunnerStarvation starvation = new RunnerStarvation();
   private final HttpServer server;
   private final ExecutorService handlers;
-  private final ExecutorService deliveries;
+  private final WebhookQueue hooks;
   private final WebhookSender sender;
   private final Renderer renderer;
   private final String baseUrl;
@@ -53,10 +55,10 @@ public final class GitHubEmulator implements AutoCloseable {
     this.renderer = new Renderer(mapper, baseUrl);
     this.sender = new WebhookSender(mapper);
     this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
-    this.deliveries = Executors.newSingleThreadExecutor(daemon("github-emulator-hooks"));
+    this.hooks = new WebhookQueue(this::send, this::record);
     server.createContext("/", new ApiHandler(
         mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
-        (job, action) -> deliverLater(job.id, action)));
+        this::deliverConfigured, starvation));
     server.createContext("/_emulator/", new ControlHandler(this));
     server.setExecutor(handlers);
     server.start();
@@ -100,39 +102,58 @@ public final class GitHubEmulator implements AutoCloseable {
 
   /**
    * Queues a job in a new run of the repository (created private if unknown) and, if a webhook URL
-   * is configured, delivers {@code workflow_job queued} (asynchronously, in order).
+   * is configured, delivers {@code workflow_job queued} (asynchronously, in order). Once a runner
+   * takes it, it runs as {@link JobPlan#DEFAULT} says.
    */
   public JobInfo createJob(String owner, String repo, List<String> labels) {
-    EmulatorState.Repo r = state.repo(owner, repo).orElseGet(() -> state.addRepo(owner, repo, true));
-    EmulatorState.Job job = state.addJob(state.addRun(r), labels);
-    deliverConfigured(job.id, "queued");
-    return job.info();
+    return createJob(owner, repo, labels, JobPlan.DEFAULT);
+  }
+
+  /** Queues a job in a new run that, once a runner takes it, runs as {@code plan} says. */
+  public JobInfo createJob(String owner, String repo, List<String> labels, JobPlan plan) {
+    synchronized (state) {
+      EmulatorState.Repo r = state.repo(owner, repo).orElseGet(() -> state.addRepo(owner, repo, true));
+      EmulatorState.Job job = state.addJob(state.addRun(r), labels, plan);
+      deliverConfigured(job, "queued");
+      return job.info();
+    }
   }
 
   /** Queues one more job in an existing run. */
   public JobInfo createJobInRun(long runId, List<String> labels) {
-    EmulatorState.Run run = state.run(runId).orElseThrow(() -> unknown("run", runId));
-    EmulatorState.Job job = state.addJob(run, labels);
-    deliverConfigured(job.id, "queued");
-    return job.info();
+    return createJobInRun(runId, labels, JobPlan.DEFAULT);
+  }
+
+  /** Queues one more job in an existing run that runs as {@code plan} says. */
+  public JobInfo createJobInRun(long runId, List<String> labels, JobPlan plan) {
+    synchronized (state) {
+      EmulatorState.Run run = state.run(runId).orElseThrow(() -> unknown("run", runId));
+      EmulatorState.Job job = state.addJob(run, labels, plan);
+      deliverConfigured(job, "queued");
+      return job.info();
+    }
   }
 
   /** Gives a queued job to a registered runner (as GitHub would), delivering {@code in_progress}. */
   public JobInfo startJob(long jobId, String runnerName) {
-    EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
-    EmulatorState.Runner runner = state.runnerByName(job.run.repo, runnerName)
-        .orElseThrow(() -> new IllegalArgumentException("no runner named " + runnerName));
-    state.start(job, runner);
-    deliverConfigured(jobId, "in_progress");
-    return job.info();
+    synchronized (state) {
+      EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
+      EmulatorState.Runner runner = state.runnerByName(job.run.repo, runnerName)
+          .orElseThrow(() -> new IllegalArgumentException("no runner named " + runnerName));
+      state.start(job, runner);
+      deliverConfigured(job, "in_progress");
+      return job.info();
+    }
   }
 
   /** Completes a job (its ephemeral runner is removed), delivering {@code completed}. */
   public JobInfo completeJob(long jobId, String conclusion) {
-    EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
-    state.complete(job, conclusion);
-    deliverConfigured(jobId, "completed");
-    return job.info();
+    synchronized (state) {
+      EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
+      state.complete(job, conclusion);
+      deliverConfigured(job, "completed");
+      return job.info();
+    }
   }
 
   /**
@@ -141,10 +162,9 @@ public final class GitHubEmulator implements AutoCloseable {
    * it was made for. Delivers {@code in_progress}. Empty when no job fits (the runner waits).
    */
   public Optional<JobInfo> claim(String encodedJitConfig) {
-    EmulatorState.Job job;
     synchronized (state) {
       EmulatorState.Runner runner = state.runnerByJitConfig(encodedJitConfig)
-          .orElseThrow(() -> new IllegalArgumentException("no runner has this JIT configuration"));
+          .orElseThrow(UnknownRunnerException::new);
       if (runner.busy()) {
         return Optional.of(runner.job.info());
       }
@@ -153,30 +173,50 @@ public final class GitHubEmulator implements AutoCloseable {
       if (next.isEmpty()) {
         return Optional.empty();
       }
-      job = next.get();
+      EmulatorState.Job job = next.get();
       state.start(job, runner);
+      deliverConfigured(job, "in_progress");
+      return Optional.of(job.info());
     }
-    deliverConfigured(job.id, "in_progress");
-    return Optional.of(job.info());
   }
 
   /** The runner protocol: the runner finishes its job with a conclusion; it is then removed. */
   public Optional<JobInfo> finish(String encodedJitConfig, String conclusion) {
-    EmulatorState.Job job;
     synchronized (state) {
       Optional<EmulatorState.Runner> runner = state.runnerByJitConfig(encodedJitConfig);
       if (runner.isEmpty()) {
         return Optional.empty();
       }
-      job = runner.get().job;
+      EmulatorState.Job job = runner.get().job;
       if (job == null) {
         state.removeRunner(runner.get());
         return Optional.empty();
       }
       state.complete(job, conclusion);
+      deliverConfigured(job, "completed");
+      return Optional.of(job.info());
     }
-    deliverConfigured(job.id, "completed");
-    return Optional.of(job.info());
+  }
+
+  // ---- actions/runner#3621 -------------------------------------------------------------------
+
+  /**
+   * actions/runner#3621: the next {@code count} runners to register (generate-jitconfig) come
+   * online but GitHub never gives them a job; {@link #claim} answers nothing, forever. Replaces an
+   * earlier count.
+   */
+  public void neverAssign(int count) {
+    starvation.nextRunners(count);
+  }
+
+  /** actions/runner#3621 for every runner that registers from now on under a matching name. */
+  public void neverAssign(Predicate<String> runnerNames) {
+    starvation.runnersNamed(runnerNames);
+  }
+
+  /** Runners registered from now on get jobs again (runners already starved stay starved). */
+  public void assignNormally() {
+    starvation.clear();
   }
 
   /** A job as it is now. */
@@ -235,6 +275,75 @@ public final class GitHubEmulator implements AutoCloseable {
 
   // ---- webhooks ------------------------------------------------------------------------------
 
+  /**
+   * Sends every automatic delivery twice, with the same {@code X-GitHub-Delivery} (GitHub delivers
+   * at least once); both attempts are in {@link #deliveries()}.
+   */
+  public void duplicateDeliveries(boolean enabled) {
+    hooks.duplicate(enabled);
+  }
+
+  /**
+   * Drops the next {@code count} automatic deliveries of an action ({@code queued},
+   * {@code in_progress}, {@code completed}): GitHub never sends them, and they are not in
+   * {@link #deliveries()}.
+   */
+  public void dropDeliveries(String action, int count) {
+    hooks.drop(action, count);
+  }
+
+  /** Sends every automatic delivery {@code delay} late (still in order). */
+  public void delayDeliveries(Duration delay) {
+    hooks.delay(delay);
+  }
+
+  /** Holds automatic deliveries until {@link #releaseDeliveries}. */
+  public void holdDeliveries() {
+    hooks.hold();
+  }
+
+  /** Sends the held deliveries in the given order, and stops holding. */
+  public void releaseDeliveries(DeliveryOrder order) {
+    hooks.release(order);
+  }
+
+  /**
+   * Reorders automatic deliveries from now on: they are collected in groups of {@code window}
+   * and each group is sent in {@code order}; a group not full within {@code maxHold} is sent as it
+   * is, so nothing waits for ever. A window of 0 or 1 turns reordering off.
+   */
+  public void reorderDeliveries(int window, DeliveryOrder order, Duration maxHold) {
+    hooks.reorder(window, order, maxHold);
+  }
+
+  /** Back to prompt, single, in-order deliveries; anything held is sent now. */
+  public void resetDeliveries() {
+    hooks.reset();
+  }
+
+  /** Whether no automatic delivery is waiting or being sent. */
+  public boolean deliveriesSettled() {
+    return hooks.idle();
+  }
+
+  /**
+   * Sends an earlier delivery again with the same id and body, as "Redeliver" on GitHub's Recent
+   * Deliveries page does, and records the new attempt.
+   */
+  public WebhookDelivery redeliver(String deliveryId) {
+    if (config.webhookUrl() == null) {
+      throw new IllegalStateException("no webhook URL configured");
+    }
+    WebhookDelivery original = deliveries().stream()
+        .filter(d -> d.deliveryId().equals(deliveryId))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no delivery " + deliveryId));
+    WebhookDelivery again = sender.deliver(
+        config.webhookUrl(), config.webhookSecret(), original.event(), deliveryId, original.body());
+    record(again);
+    return again;
+  }
+
   /** Delivers {@code workflow_job} for the job's current state to the configured URL, now. */
   public WebhookDelivery deliverWorkflowJob(long jobId, String action) {
     if (config.webhookUrl() == null) {
@@ -251,9 +360,7 @@ public final class GitHubEmulator implements AutoCloseable {
       payload = renderer.workflowJobEvent(job, action, null);
     }
     WebhookDelivery delivery = sender.deliver(url, secret, "workflow_job", payload);
-    synchronized (delivered) {
-      delivered.add(delivery);
-    }
+    record(delivery);
     return delivery;
   }
 
@@ -268,24 +375,27 @@ public final class GitHubEmulator implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    deliveries.shutdown();
+    hooks.close();
     handlers.shutdownNow();
-    try {
-      deliveries.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
-  private void deliverConfigured(long jobId, String action) {
+  /**
+   * Queues the automatic delivery of an event that just happened, rendered now. Called while
+   * holding the state's lock, so deliveries keep the order of the changes.
+   */
+  private void deliverConfigured(EmulatorState.Job job, String action) {
     if (config.webhookUrl() != null) {
-      deliverLater(jobId, action);
+      hooks.submit(new WebhookQueue.Pending(job.id, action, renderer.workflowJobEvent(job, action, null)));
     }
   }
 
-  private void deliverLater(long jobId, String action) {
-    if (config.webhookUrl() != null && !deliveries.isShutdown()) {
-      deliveries.execute(() -> deliverWorkflowJob(jobId, action));
+  private WebhookDelivery send(String deliveryId, WebhookQueue.Pending pending) {
+    return sender.deliver(config.webhookUrl(), config.webhookSecret(), "workflow_job", deliveryId, pending.payload());
+  }
+
+  private void record(WebhookDelivery delivery) {
+    synchronized (delivered) {
+      delivered.add(delivery);
     }
   }
 

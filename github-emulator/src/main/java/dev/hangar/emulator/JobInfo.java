@@ -14,6 +14,7 @@ import java.util.List;
  * @param conclusion the conclusion once completed, else {@code null}
  * @param runnerId the runner that took it, or {@code null}
  * @param runnerName that runner's name, or {@code null}
+ * @param plan how long it runs and how it ends once a runner takes it
  */
 public record JobInfo(
     long id,
@@ -24,7 +25,8 @@ public record JobInfo(
     String status,
     String conclusion,
     Long runnerId,
-    String runnerName) {
+    String runnerName,
+    JobPlan plan) {
 
   public JobInfo {
     labels = List.copyOf(labels);

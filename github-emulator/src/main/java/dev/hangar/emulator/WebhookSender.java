@@ -33,13 +33,22 @@ final class WebhookSender {
   }
 
   WebhookDelivery deliver(URI url, String secret, String event, ObjectNode payload) {
-    String deliveryId = UUID.randomUUID().toString();
+    return deliver(url, secret, event, UUID.randomUUID().toString(), payload);
+  }
+
+  /** Sends with a given delivery id: a duplicate or redelivery keeps the original's. */
+  WebhookDelivery deliver(URI url, String secret, String event, String deliveryId, ObjectNode payload) {
     String body;
     try {
       body = mapper.writeValueAsString(payload);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+    return deliver(url, secret, event, deliveryId, body);
+  }
+
+  /** Sends a body as it is, for example again after a failed attempt. */
+  WebhookDelivery deliver(URI url, String secret, String event, String deliveryId, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(url)
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/json")

@@ -14,6 +14,7 @@ import dev.hangar.workflows.template.Resources;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.tuning.PollerBehaviorSimpleMaximum;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,14 @@ class HostWorkers {
 
     List<PlacementPolling.Queue> queues = new ArrayList<>();
     List<Worker> placementWorkers = new ArrayList<>();
-    WorkerOptions oneClaimAtATime = WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1).build();
+    // One claim at a time, and one poll at a time: polling is suspended when the host fills up, but
+    // a poll already in flight still brings its task, which then fails with NoCapacity and goes
+    // back to the queue with a backoff. With the SDK's default of five pollers a full host took up
+    // to five such claims per queue; with one it takes at most one.
+    WorkerOptions oneClaimAtATime = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(1)
+        .setActivityTaskPollersBehavior(new PollerBehaviorSimpleMaximum(1))
+        .build();
     for (Map.Entry<String, Resources> e : sizeClasses(catalog).entrySet()) {
       String sizeClass = e.getKey();
       Resources needs = e.getValue();

@@ -6,8 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -141,7 +139,13 @@ public final class SimulatedVmDriver implements VmDriver {
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         log.info("template {} pulled", template);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+      } catch (IOException raced) {
+        // Another pull of the same template won. Linux reports renaming onto its non-empty
+        // directory as a plain FileSystemException ("Directory not empty"), not as
+        // DirectoryNotEmptyException, so look at the target rather than at the exception type.
+        if (!Files.isDirectory(target)) {
+          throw raced;
+        }
         log.debug("template {} was pulled concurrently", template);
       }
       return true;

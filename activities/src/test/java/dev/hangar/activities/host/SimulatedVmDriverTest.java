@@ -45,6 +45,24 @@ class SimulatedVmDriverTest {
   }
 
   @Test
+  void concurrentPullsOfOneTemplateBothSucceed() throws Exception {
+    SimulatedVmDriver slow = new SimulatedVmDriver(root, Duration.ofMillis(300), Set.of("macos-15")::contains);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> slow.ensureTemplate(TEMPLATE, () -> {}));
+      var second = pool.submit(() -> slow.ensureTemplate(TEMPLATE, () -> {}));
+      assertThat(first.get()).isTrue();
+      assertThat(second.get()).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(slow.templatePresent(TEMPLATE)).isTrue();
+    try (var entries = Files.list(root.resolve("templates"))) {
+      assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("macos-15@v1");
+    }
+  }
+
+  @Test
   void pullsATemplateOnceAndReportsUnknownOnes() throws IOException {
     assertThat(driver.templatePresent(TEMPLATE)).isFalse();
     AtomicInteger ticks = new AtomicInteger();
