@@ -55,8 +55,17 @@ else
 fi
 
 jar() { ls "$ROOT/$1/target/"*-exec.jar 2>/dev/null | head -n 1; }
-if [[ -z "$(jar webhook-gateway)" || -z "$(jar worker-host)" || -z "$(jar github-emulator)" ]]; then
-  echo "building Hangar (first run only)..." >&2
+stale() { # true when a jar is missing or any source or POM is newer than it
+  local m j
+  for m in webhook-gateway worker-host github-emulator; do
+    j=$(jar "$m")
+    [[ -z "$j" ]] && return 0
+    [[ -n "$(find "$ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.yml' -o -name '*.json' \) -newer "$j" -print -quit)" ]] && return 0
+  done
+  return 1
+}
+if stale; then
+  echo "building Hangar..." >&2
   ./mvnw -q -B -ntp -DskipTests package
 fi
 
@@ -134,8 +143,8 @@ if [[ $DEMO == 1 ]]; then
     -d '{"owner":"octo-org","repo":"example-workflow","private":true}' > /dev/null
   echo "demo: a new job on labels [self-hosted, macos-sim] every 15 s" >&2
   while true; do
-    curl -fsS -X POST http://127.0.0.1:8099/_emulator/jobs -H 'Content-Type: application/json' \
-      -d '{"owner":"octo-org","repo":"example-workflow","labels":["self-hosted","macos-sim"]}' \
+    { curl -fsS -X POST http://127.0.0.1:8099/_emulator/jobs -H 'Content-Type: application/json' \
+        -d '{"owner":"octo-org","repo":"example-workflow","labels":["self-hosted","macos-sim"]}'; echo; } \
       | sed -n 's/.*"id":\([0-9]*\).*/demo: job \1 queued/p' >&2 || true
     sleep 15
   done
