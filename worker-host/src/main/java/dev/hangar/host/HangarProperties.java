@@ -1,10 +1,12 @@
 package dev.hangar.host;
 
 import dev.hangar.activities.host.SafeNames;
+import dev.hangar.activities.host.anka.AnkaSettings;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.activities.templates.TemplateSpec;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,13 +56,16 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
     return new TemplateCatalog(templates);
   }
 
+  /** The drivers {@code hangar.host.driver} may name. */
+  static final List<String> DRIVERS = List.of("simulated", "anka");
+
   /**
    * {@code hangar.host.*}.
    *
    * @param id {@code hangar.host.id}: this host's id, which names its queue {@code
    *     hangar-host-<id>}; unique in the fleet. Default: the host name, lower-cased, with
    *     characters outside {@code [a-z0-9._-]} replaced by {@code -}
-   * @param driver {@code hangar.host.driver}: the VM driver; only {@code simulated} for now
+   * @param driver {@code hangar.host.driver}: the VM driver, {@code simulated} or {@code anka}
    * @param maxRunningVms {@code hangar.host.max-running-vms}: most VMs at once, reserved or running
    *     (default 2, Apple's licence for macOS guests)
    * @param skipCpuAndMemoryResourceChecks {@code hangar.host.skip-cpu-and-memory-resource-checks}:
@@ -74,6 +79,7 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
    *     deletes VMs whose workflow is no longer running, and adopts VMs it does not know
    *     (default 5m; also once at startup)
    * @param simulated {@code hangar.host.simulated.*}: the simulated driver
+   * @param anka {@code hangar.host.anka.*}: the Anka driver
    */
   record Host(
       String id,
@@ -83,7 +89,8 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       @DefaultValue("10m") Duration reservationTtl,
       @DefaultValue("5s") Duration capacityCheckInterval,
       @DefaultValue("5m") Duration orphanSweepInterval,
-      @DefaultValue Simulated simulated) {
+      @DefaultValue Simulated simulated,
+      @DefaultValue Anka anka) {
 
     Host {
       if (id == null || id.isBlank()) {
@@ -93,12 +100,13 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
             "hangar.host.id must be 1-64 characters of [A-Za-z0-9._-], starting with a letter or digit, was '"
                 + id + "'");
       }
-      if (driver == null || !driver.trim().equalsIgnoreCase("simulated")) {
+      String chosen = driver == null ? "" : driver.trim().toLowerCase(Locale.ROOT);
+      if (!DRIVERS.contains(chosen)) {
         throw new InvalidConfigException("hangar.host.driver",
-            "hangar.host.driver '" + driver + "' is not supported: the only driver is 'simulated'"
-                + " (anka and tart are not implemented yet)");
+            "hangar.host.driver '" + driver + "' is not supported: use one of " + DRIVERS
+                + " (tart is not implemented yet)");
       }
-      driver = "simulated";
+      driver = chosen;
       if (maxRunningVms < 1) {
         throw new InvalidConfigException("hangar.host.max-running-vms",
             "hangar.host.max-running-vms must be ≥ 1, was " + maxRunningVms);
@@ -135,6 +143,52 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       }
       runnerCommand = runnerCommand == null || runnerCommand.isEmpty() ? List.of("sleep", "999999999")
           : List.copyOf(runnerCommand);
+    }
+  }
+
+  /**
+   * {@code hangar.host.anka.*}: used when {@code hangar.host.driver} is {@code anka}. At startup the
+   * host runs {@code anka -j version} and {@code anka -j license show} and refuses to start if Anka
+   * does not run or its licence is invalid, expired or for a single VM.
+   *
+   * @param executable {@code hangar.host.anka.executable}: the {@code anka} executable, a name looked
+   *     up on {@code PATH} or a path (default {@code anka})
+   * @param scriptsDir {@code hangar.host.anka.scripts-dir}: a directory whose {@code
+   *     start-runner.sh}, {@code run-runner.sh}, {@code runner-state.sh} replace the built-in in-VM
+   *     scripts, and whose {@code job-started.sh} / {@code job-completed.sh} become the runner's
+   *     {@code ACTIONS_RUNNER_HOOK_JOB_STARTED} / {@code _COMPLETED} hooks (default: none, the
+   *     built-in scripts only)
+   * @param registry {@code hangar.host.anka.registry}: the registry name or URL passed to {@code anka
+   *     registry --remote} (default: Anka's default registry)
+   */
+  record Anka(@DefaultValue("anka") String executable, Path scriptsDir, String registry) {
+
+    Anka {
+      if (executable == null || executable.isBlank() || executable.startsWith("-")) {
+        throw new InvalidConfigException("hangar.host.anka.executable",
+            "hangar.host.anka.executable must name the anka executable (a name on PATH or a path), was '"
+                + executable + "'");
+      }
+      if (scriptsDir != null && !Files.isDirectory(scriptsDir)) {
+        throw new InvalidConfigException("hangar.host.anka.scripts-dir",
+            "hangar.host.anka.scripts-dir '" + scriptsDir + "' is not a directory");
+      }
+      if (registry != null && registry.isBlank()) {
+        registry = null;
+      }
+      if (registry != null) {
+        try {
+          new AnkaSettings(Path.of(executable), null, registry, null, null);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidConfigException("hangar.host.anka.registry",
+              "hangar.host.anka.registry is invalid: " + e.getMessage());
+        }
+      }
+    }
+
+    /** The driver's settings. */
+    AnkaSettings settings() {
+      return new AnkaSettings(Path.of(executable), scriptsDir, registry, null, null);
     }
   }
 

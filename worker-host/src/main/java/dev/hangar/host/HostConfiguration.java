@@ -5,11 +5,15 @@ import dev.hangar.activities.host.HostResourceProbe;
 import dev.hangar.activities.host.HostResources;
 import dev.hangar.activities.host.SimulatedVmDriver;
 import dev.hangar.activities.host.VmDriver;
+import dev.hangar.activities.host.anka.AnkaHostInfo;
+import dev.hangar.activities.host.anka.AnkaUnusableException;
+import dev.hangar.activities.host.anka.AnkaVmDriver;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.activities.templates.TemplateSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,17 +44,49 @@ class HostConfiguration {
     return SecretSealer.fromBase64(properties.secrets().key());
   }
 
+  /**
+   * The VM driver {@code hangar.host.driver} names: {@code simulated} or {@code anka}. The Anka
+   * driver is returned only once Anka has answered {@code version} and shown a licence that can run
+   * Hangar's VMs; otherwise the host stops at startup with one line naming the key to fix.
+   */
   @Bean
-  SimulatedVmDriver vmDriver(HangarProperties properties, TemplateCatalog catalog) throws IOException {
+  VmDriver vmDriver(HangarProperties properties, TemplateCatalog catalog) throws IOException {
+    if ("anka".equals(properties.host().driver())) {
+      return verifiedAnka(properties.host().anka());
+    }
     HangarProperties.Simulated sim = properties.host().simulated();
     Set<String> registry = catalog.all().stream().map(TemplateSpec::id).collect(Collectors.toUnmodifiableSet());
     log.info("simulated VM driver in {}", sim.root());
     return new SimulatedVmDriver(sim.root(), sim.pullDelay(), registry::contains, sim.runnerCommand());
   }
 
+  static AnkaVmDriver verifiedAnka(HangarProperties.Anka anka) {
+    AnkaVmDriver driver = new AnkaVmDriver(anka.settings());
+    try {
+      AnkaHostInfo info = driver.verify();
+      log.info("Anka VM driver: anka {} ({}), registry {}", info.version(), anka.executable(),
+          anka.registry() == null ? "default" : anka.registry());
+      return driver;
+    } catch (AnkaUnusableException e) {
+      if (e.reason() == AnkaUnusableException.Reason.LICENCE) {
+        throw new InvalidConfigException("hangar.host.driver",
+            "hangar.host.driver is anka but " + e.getMessage());
+      }
+      throw new InvalidConfigException("hangar.host.anka.executable",
+          "hangar.host.anka.executable '" + anka.executable() + "' is not a working anka: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Measures the disk that holds VMs: the simulated driver's root, or for Anka the home directory
+   * of the user running the host (Anka keeps its library under it by default).
+   */
   @Bean
   HostResourceProbe hostResourceProbe(HangarProperties properties, VmDriver driver) {
-    return new HostResourceProbe(properties.host().simulated().root());
+    Path diskRoot = driver instanceof AnkaVmDriver
+        ? Path.of(System.getProperty("user.home"))
+        : properties.host().simulated().root();
+    return new HostResourceProbe(diskRoot);
   }
 
   @Bean

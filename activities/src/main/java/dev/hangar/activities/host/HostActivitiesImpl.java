@@ -82,6 +82,9 @@ public final class HostActivitiesImpl implements HostActivities {
       }
       VmDriver.Vm vm = driver.cloneAndStart(vmName, template);
       return new VmInfo(vm.name(), hostId, vm.address());
+    } catch (VmDriver.VmLimitException e) {
+      throw ApplicationFailure.newFailureWithCause(
+          "host " + hostId + " cannot start VM " + vmName + ": " + e.getMessage(), Failures.VM_LIMIT, e);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "could not start VM " + vmName + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The seam between Hangar and a virtualisation tool (simulated now; Anka and Tart later). One
+ * The seam between Hangar and a virtualisation tool (simulated, Anka; Tart later). One
  * driver serves one host. Every method is safe to call again after a crash or a retry.
  *
  * <p>VM names and template ids reach a driver from untrusted input; implementations validate them
@@ -31,6 +31,8 @@ public interface VmDriver {
   /**
    * Clones a fresh VM named {@code vmName} from the template (which must be present) and starts
    * it. If a VM of that name already exists, it is left as it is and described.
+   *
+   * @throws VmLimitException if the hypervisor runs as many VMs as it allows
    */
   Vm cloneAndStart(String vmName, TemplateRef template) throws IOException;
 
@@ -72,6 +74,18 @@ public interface VmDriver {
     EXITED_FAILED,
     /** There is no such VM on this host, or it is no longer running. */
     NO_VM
+  }
+
+  /**
+   * The hypervisor refused to start one more VM because the host already runs as many as Apple's
+   * licence allows (two macOS VMs per Mac). Retryable: a slot frees when another VM stops.
+   */
+  final class VmLimitException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public VmLimitException(String message) {
+      super(message);
+    }
   }
 
   /** The named VM does not exist on this host. */

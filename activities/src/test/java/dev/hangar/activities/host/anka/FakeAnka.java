@@ -1,0 +1,109 @@
+package dev.hangar.activities.host.anka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fake {@code anka} of {@code src/test/resources/fake-anka}: a state directory, a config file
+ * the tests edit, and an executable wrapper that points the fake at that state.
+ */
+final class FakeAnka {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Path state;
+  final Path executable;
+  final ObjectNode config = JSON.createObjectNode();
+
+  FakeAnka(Path dir) throws IOException, URISyntaxException {
+    state = Files.createDirectories(dir.resolve("state"));
+    Path script = Path.of(FakeAnka.class.getResource("/fake-anka/fake_anka.py").toURI());
+    executable = dir.resolve("anka");
+    Files.writeString(executable, "#!/bin/sh\nFAKE_ANKA_STATE='" + state + "' exec python3 '" + script + "' \"$@\"\n");
+    Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("rwx------"));
+    registry("macos-15", 4, 8L << 30, 80L << 30, "v1", "v2");
+    save();
+  }
+
+  FakeAnka registry(String template, int cores, long ramBytes, long diskBytes, String... tags) {
+    ObjectNode t = obj(config, "registry").putObject(template);
+    t.put("cpu_cores", cores).put("ram_size", ramBytes).put("hard_drive", diskBytes);
+    t.putArray("tags").addAll(java.util.Arrays.stream(tags).map(JSON.getNodeFactory()::textNode).toList());
+    return this;
+  }
+
+  FakeAnka set(String key, Object value) throws IOException {
+    reload();
+    config.set(key, JSON.valueToTree(value));
+    return save();
+  }
+
+  FakeAnka licence(String status, String type) throws IOException {
+    reload();
+    config.putObject("licence").put("status", status).put("license_type", type).put("product", "test");
+    return save();
+  }
+
+  /** Makes {@code command} fail {@code times} times; stage "mid" fails a pull after some progress. */
+  FakeAnka fail(String command, int times, String stage) throws IOException {
+    reload();
+    obj(config, "fail").putObject(command).put("times", times).put("stage", stage).put("after_lines", 2)
+        .put("message", "fake: injected failure of " + command);
+    return save();
+  }
+
+  private static ObjectNode obj(ObjectNode parent, String name) {
+    return parent.get(name) instanceof ObjectNode o ? o : parent.putObject(name);
+  }
+
+  /** Re-reads the config, which the fake rewrites as injected failures are used up. */
+  private void reload() throws IOException {
+    Path file = state.resolve("config.json");
+    if (Files.exists(file)) {
+      config.removeAll();
+      config.setAll((ObjectNode) JSON.readTree(file.toFile()));
+    }
+  }
+
+  FakeAnka save() throws IOException {
+    Files.writeString(state.resolve("config.json"), JSON.writeValueAsString(config));
+    return this;
+  }
+
+  /** Every argv the fake received, one list per invocation. */
+  List<List<String>> argvs() throws IOException {
+    Path log = state.resolve("argv.log");
+    List<List<String>> all = new ArrayList<>();
+    if (!Files.exists(log)) {
+      return all;
+    }
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      all.add(List.of(JSON.readValue(line, String[].class)));
+    }
+    return all;
+  }
+
+  /** The raw argv log, for "never contains" checks. */
+  String argvLog() throws IOException {
+    Path log = state.resolve("argv.log");
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  }
+
+  /** The VM's home directory inside the fake. */
+  Path home(String vm) {
+    return state.resolve("vms").resolve(vm).resolve("home");
+  }
+
+  /** Ends the fake runner's job in the VM with this exit code. */
+  void finishRunner(String vm, int exitCode) throws IOException {
+    Files.writeString(home(vm).resolve(".fake-runner-finish"), Integer.toString(exitCode));
+  }
+}
