@@ -1,5 +1,6 @@
 package dev.hangar.host;
 
+import dev.hangar.boot.ConfigOrigin;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;

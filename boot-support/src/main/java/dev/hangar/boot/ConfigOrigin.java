@@ -1,4 +1,4 @@
-package dev.hangar.host;
+package dev.hangar.boot;
 
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.Environment;
 
 /** Where a configuration key got its value: a file and line, an environment variable, or nowhere. */
-final class ConfigOrigin {
+public final class ConfigOrigin {
 
   private ConfigOrigin() {}
 
@@ -16,7 +16,7 @@ final class ConfigOrigin {
    * System Environment Property "HANGAR_JOB_MAX_ATTEMPTS")"} and the like, or an empty string when
    * no source is known for the key.
    */
-  static String describe(Environment environment, String key) {
+  public static String describe(Environment environment, String key) {
     if (environment == null || key == null || !ConfigurationPropertyName.isValid(key)) {
       return "";
     }
