@@ -8,9 +8,7 @@ import dev.hangar.workflows.job.JobOutcome;
 import dev.hangar.workflows.job.JobWorkflow;
 import dev.hangar.workflows.job.Phase;
 import io.temporal.client.WorkflowException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import java.io.IOException;
 import java.time.Duration;
@@ -77,12 +75,7 @@ final class EndState {
   }
 
   WorkflowExecutionStatus status(String workflowId) {
-    return stack.client().getWorkflowServiceStubs().blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-            .build())
-        .getWorkflowExecutionInfo().getStatus();
+    return stack.describe(workflowId).getStatus();
   }
 
   /** How many executions Temporal has with this workflow id (open or closed). */

@@ -142,6 +142,16 @@ final class HangarStack implements AutoCloseable {
     return all;
   }
 
+  /** What Temporal says about a workflow's latest run. */
+  io.temporal.api.workflow.v1.WorkflowExecutionInfo describe(String workflowId) {
+    return client().getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace("default")
+            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build())
+        .getWorkflowExecutionInfo();
+  }
+
   Path vmDir(String hostId, String vmName) {
     return hostRoots.get(hostId).resolve("vms").resolve(vmName);
   }

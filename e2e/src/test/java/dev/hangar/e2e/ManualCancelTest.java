@@ -10,9 +10,7 @@ import dev.hangar.workflows.Names;
 import dev.hangar.workflows.job.JobStatus;
 import dev.hangar.workflows.job.JobWorkflow;
 import dev.hangar.workflows.job.Phase;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,12 +102,7 @@ class ManualCancelTest {
   }
 
   private WorkflowExecutionStatus status(String workflowId) {
-    return stack.client().getWorkflowServiceStubs().blockingStub()
-        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-            .build())
-        .getWorkflowExecutionInfo().getStatus();
+    return stack.describe(workflowId).getStatus();
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {

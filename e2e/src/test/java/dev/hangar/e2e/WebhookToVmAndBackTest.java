@@ -127,16 +127,7 @@ class WebhookToVmAndBackTest {
   }
 
   private io.temporal.api.workflow.v1.WorkflowExecutionInfo describe(String workflowId) {
-    return stack
-        .client()
-        .getWorkflowServiceStubs()
-        .blockingStub()
-        .describeWorkflowExecution(
-            io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace("default")
-                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build())
-        .getWorkflowExecutionInfo();
+    return stack.describe(workflowId);
   }
 
   private String context() {
