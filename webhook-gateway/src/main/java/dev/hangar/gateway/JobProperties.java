@@ -55,6 +55,12 @@ public record JobProperties(
     positive("hangar.job.max-placement-wait", maxPlacementWait);
     positive("hangar.job.host-timeout", hostTimeout);
     positive("hangar.job.vm-check-interval", vmCheckInterval);
+    if (maxJobDuration.toMillis() / vmCheckInterval.toMillis() > JobPolicy.MAX_VM_CHECKS) {
+      throw new InvalidConfigException(
+          "hangar.job.vm-check-interval",
+          "is too short for hangar.job.max-job-duration " + maxJobDuration + ": at most "
+              + JobPolicy.MAX_VM_CHECKS + " checks per job keep its history small; raise the interval");
+    }
     return new JobPolicy(
         maxAttempts,
         registrationTimeout,

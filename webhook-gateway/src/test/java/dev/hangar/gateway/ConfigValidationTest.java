@@ -85,6 +85,14 @@ class ConfigValidationTest {
   }
 
   @Test
+  void aVmCheckIntervalTooShortForTheMaximumJobDurationIsRefused(CapturedOutput output) {
+    assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s",
+            "--hangar.job.max-job-duration=5d", "--hangar.job.vm-check-interval=1m"))
+        .hasStackTraceContaining("hangar.job.vm-check-interval");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.job.vm-check-interval is too short");
+  }
+
+  @Test
   void aBadJobPolicyNamesTheKey(CapturedOutput output) {
     assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s", "--hangar.job.max-attempts=0"))
         .hasStackTraceContaining("hangar.job.max-attempts");

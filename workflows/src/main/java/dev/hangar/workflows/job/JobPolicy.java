@@ -51,7 +51,20 @@ public record JobPolicy(
     requirePositive("maxPlacementWait", maxPlacementWait);
     requirePositive("hostTimeout", hostTimeout);
     requirePositive("vmCheckInterval", vmCheckInterval);
+    long checks = maxJobDuration.toMillis() / vmCheckInterval.toMillis();
+    if (checks > MAX_VM_CHECKS) {
+      throw new IllegalArgumentException(
+          "vmCheckInterval " + vmCheckInterval + " is too short for maxJobDuration " + maxJobDuration
+              + ": a job would be checked " + checks + " times, at most " + MAX_VM_CHECKS
+              + " keep its history far below Temporal's limits");
+    }
   }
+
+  /**
+   * The most VM checks one job's maximum duration may take: each adds about a dozen history events,
+   * and Temporal warns at 10,240 events per workflow.
+   */
+  public static final long MAX_VM_CHECKS = 500;
 
   private static void requirePositive(String name, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {

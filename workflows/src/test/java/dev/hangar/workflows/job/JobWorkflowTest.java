@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -362,6 +363,28 @@ class JobWorkflowTest {
     io.temporal.common.SearchAttributes attributes = h.untyped(18).describe().getTypedSearchAttributes();
     assertThat(attributes.get(HangarSearchAttributes.CONCLUSION)).isEqualTo("gave_up");
     assertThat(attributes.get(HangarSearchAttributes.ATTEMPT)).isEqualTo(5L);
+  }
+
+  @Test
+  void aLongJobOnItsLastAttemptStaysFarBelowTemporalsHistoryLimits() {
+    h = new JobHarness(mac1);
+    h.start(job(20));
+    for (int vm = 1; vm <= 4; vm++) {
+      h.awaitRunnerUp(20, vm);
+      h.env.sleep(h.policy.registrationTimeout().plusSeconds(1));
+    }
+    h.awaitRunnerUp(20, 5);
+    h.deliver(job(20), inProgress(20, "hangar-20-5"));
+    h.awaitStatus(20, s -> s.phase() == Phase.RUNNING);
+    h.env.sleep(h.policy.maxJobDuration().minusMinutes(1));
+    h.deliver(job(20), completed(20, "hangar-20-5", "success"));
+
+    assertThat(h.result(20).vmsCreated()).isEqualTo(5);
+    int events = h.client.fetchHistory(Names.workflowId(20)).getHistory().getEventsCount();
+    // Temporal warns at 10,240 events and stops a workflow at 51,200: 4 failed attempts and a
+    // job of almost 6 h (a VM check every 5 min) use a small fraction of that.
+    assertThat(events).isLessThan(1_500);
+    LoggerFactory.getLogger(JobWorkflowTest.class).info("history events of a 5-attempt, 6 h job: {}", events);
   }
 
   /** Sends an event to its job's workflow and to the owner of its runner, as the gateway does. */
