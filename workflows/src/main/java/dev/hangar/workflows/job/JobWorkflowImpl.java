@@ -27,7 +27,10 @@ public class JobWorkflowImpl implements JobWorkflow {
   /** Workflow.getVersion change id: job workflows publish search attributes from version 1 on. */
   static final String SEARCH_ATTRIBUTES = "search-attributes";
 
-  /** Workflow.getVersion change id: from version 1 on, only VMs that served no job use an attempt. */
+  /**
+   * Workflow.getVersion change id: from version 1 on, only VMs that served no job use an attempt,
+   * and a template no registry has ends the job at once instead of using up the attempts.
+   */
   static final String UNSERVED_ATTEMPTS = "attempts-count-unserved-vms";
 
   /** VMs a job may make per attempt when other jobs keep taking its runners. */
@@ -90,6 +93,12 @@ public class JobWorkflowImpl implements JobWorkflow {
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
+      if (countOnlyUnservedVms && lastVmFoundNoTemplate()) {
+        result = JobOutcome.Result.UNKNOWN_TEMPLATE;
+        detail = vms.get(vms.size() - 1).detail() + "; run cancelled (GitHub cancels whole runs only)";
+        cancelRunOnGitHub(detail);
+        break;
+      }
       if (attemptsUsed(countOnlyUnservedVms) >= policy.maxAttempts() || lastVmFoundNoHost()) {
         result = JobOutcome.Result.GAVE_UP;
         detail = giveUpReason();
@@ -180,6 +189,10 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
     long unserved = vms.stream().filter(vm -> vm.servedJobId() == null).count();
     return (int) Math.max(unserved, vms.size() / MAX_VMS_PER_ATTEMPT);
+  }
+
+  private boolean lastVmFoundNoTemplate() {
+    return !vms.isEmpty() && vms.get(vms.size() - 1).templateMissing();
   }
 
   private boolean lastVmFoundNoHost() {

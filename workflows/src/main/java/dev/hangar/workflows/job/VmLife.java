@@ -10,7 +10,9 @@ import dev.hangar.workflows.host.ClaimRequest;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.VmCheck;
 import dev.hangar.workflows.template.TemplateRef;
+import dev.hangar.workflows.Failures;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.CancellationScope;
@@ -53,6 +55,7 @@ final class VmLife {
   private boolean servedJobDone;
   private boolean releaseRequested;
   private boolean noHostInTime;
+  private boolean templateMissing;
   private String detail;
   private CancellationScope claimScope;
 
@@ -89,6 +92,7 @@ final class VmLife {
         awaitServedJob(host);
       }
     } catch (ActivityFailure e) {
+      templateMissing = isTemplateNotFound(e);
       detail = "failed on " + hostId() + ": " + rootMessage(e);
       log.warn("VM {} of job {} failed: {}", vmName, job.jobId(), detail);
     } catch (CanceledFailure e) {
@@ -268,6 +272,16 @@ final class VmLife {
 
   boolean noHostInTime() {
     return noHostInTime;
+  }
+
+  /** Whether the host said the template exists in no registry: no other attempt can do better. */
+  boolean templateMissing() {
+    return templateMissing;
+  }
+
+  private static boolean isTemplateNotFound(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure app
+        && Failures.TEMPLATE_NOT_FOUND.equals(app.getType());
   }
 
   String vmName() {

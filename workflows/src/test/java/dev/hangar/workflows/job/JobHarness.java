@@ -192,6 +192,9 @@ final class JobHarness implements AutoCloseable {
       if (labels.contains("anka-template:missing")) {
         return Route.unknownTemplate("template missing is in no registry");
       }
+      if (labels.contains("anka-template:nowhere")) {
+        return Route.serve("anywhere", new TemplateRef("nowhere", null, TEMPLATE.resources()));
+      }
       if (labels.contains(POOL_LABEL)) {
         return Route.serve("macos", TEMPLATE);
       }

@@ -289,6 +289,21 @@ class JobWorkflowTest {
   }
 
   @Test
+  void aTemplateNoRegistryHasCancelsTheRunAfterOneAttempt() {
+    h = new JobHarness(mac1);
+    h.start(job(21, "self-hosted", "anka-template:nowhere"));
+
+    JobOutcome outcome = h.result(21);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNKNOWN_TEMPLATE);
+    assertThat(outcome.vmsCreated()).isEqualTo(1);
+    assertThat(outcome.detail()).contains("no such template");
+    assertThat(h.github.cancelledRuns).containsExactly(210L);
+    assertThat(h.github.registered).isEmpty();
+    assertThat(mac1.created).isEmpty();
+  }
+
+  @Test
   void jobNoPoolServesEndsAtOnceWithNoCall() {
     h = new JobHarness(mac1);
     h.start(job(14, "ubuntu-latest"));
