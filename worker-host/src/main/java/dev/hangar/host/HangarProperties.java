@@ -78,6 +78,12 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
    * @param orphanSweepInterval {@code hangar.host.orphan-sweep-interval}: how often the host
    *     deletes VMs whose workflow is no longer running, and adopts VMs it does not know
    *     (default 5m; also once at startup)
+   * @param drainTimeout {@code hangar.host.drain-timeout}: on SIGTERM the host stops taking work
+   *     and waits this long at most for its VMs to be deleted by their workflows before its
+   *     Temporal workers stop (default 6h)
+   * @param diskFreeBufferPercent {@code hangar.host.disk-free-buffer-percent}: the share of the
+   *     disk a template pull must leave free; least recently used templates no VM is cloned from
+   *     are deleted to keep it (default 10, 0-90)
    * @param simulated {@code hangar.host.simulated.*}: the simulated driver
    * @param anka {@code hangar.host.anka.*}: the Anka driver
    */
@@ -89,6 +95,8 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       @DefaultValue("10m") Duration reservationTtl,
       @DefaultValue("5s") Duration capacityCheckInterval,
       @DefaultValue("5m") Duration orphanSweepInterval,
+      @DefaultValue("6h") Duration drainTimeout,
+      @DefaultValue("10") int diskFreeBufferPercent,
       @DefaultValue Simulated simulated,
       @DefaultValue Anka anka) {
 
@@ -114,6 +122,11 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       requirePositive("hangar.host.reservation-ttl", reservationTtl);
       requirePositive("hangar.host.capacity-check-interval", capacityCheckInterval);
       requirePositive("hangar.host.orphan-sweep-interval", orphanSweepInterval);
+      requirePositive("hangar.host.drain-timeout", drainTimeout);
+      if (diskFreeBufferPercent < 0 || diskFreeBufferPercent > 90) {
+        throw new InvalidConfigException("hangar.host.disk-free-buffer-percent",
+            "hangar.host.disk-free-buffer-percent must be 0-90, was " + diskFreeBufferPercent);
+      }
       if (simulated.root() == null) {
         simulated = new Simulated(
             Path.of(System.getProperty("java.io.tmpdir"), "hangar-simulated", id),

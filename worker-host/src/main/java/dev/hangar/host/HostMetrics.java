@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * The host's gauges, at {@code /actuator/prometheus}: {@code hangar_host_running_vms} (VMs on the
  * host, as the driver lists them), {@code hangar_host_reserved_slots} (room claimed, started or
  * not), {@code hangar_host_max_running_vms}, and {@code hangar_host_placement_polling} (1 while
- * the placement queue of the {@code size_class} tag is polled).
+ * the placement queue of the {@code size_class} tag is polled), {@code hangar_host_draining} (1 once
+ * the host drains).
  */
 @Component
 class HostMetrics implements MeterBinder {
@@ -22,8 +23,11 @@ class HostMetrics implements MeterBinder {
   private final CapacityLedger ledger;
   private final PlacementPolling polling;
   private final HangarProperties properties;
+  private final HostDrain drain;
 
-  HostMetrics(VmDriver driver, CapacityLedger ledger, PlacementPolling polling, HangarProperties properties) {
+  HostMetrics(
+      VmDriver driver, CapacityLedger ledger, PlacementPolling polling, HangarProperties properties, HostDrain drain) {
+    this.drain = drain;
     this.driver = driver;
     this.ledger = ledger;
     this.polling = polling;
@@ -40,6 +44,9 @@ class HostMetrics implements MeterBinder {
         .register(registry);
     Gauge.builder("hangar.host.max.running.vms", () -> properties.host().maxRunningVms())
         .description("Most VMs this host runs at once")
+        .register(registry);
+    Gauge.builder("hangar.host.draining", drain, HostDrain::drainingGauge)
+        .description("1 once this host drains (takes no new work), else 0")
         .register(registry);
     for (String sizeClass : HostWorkers.sizeClasses(properties.catalog()).keySet()) {
       Gauge.builder("hangar.host.placement.polling", polling,

@@ -79,7 +79,7 @@ class HostWorkers {
 
     Worker own = factory.newWorker(TaskQueues.host(host.id()));
     own.registerActivitiesImplementations(new HostActivitiesImpl(
-        host.id(), driver, ledger, sealer, probe::snapshot, polling));
+        host.id(), driver, ledger, sealer, probe::snapshot, polling, host.diskFreeBufferPercent()));
     log.info("host {} polls {} and, while it has room, {}", host.id(), TaskQueues.host(host.id()),
         queues.stream().map(q -> TaskQueues.placement(q.sizeClass())).toList());
     return polling;

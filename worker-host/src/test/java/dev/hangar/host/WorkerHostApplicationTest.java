@@ -40,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "hangar.host.skip-cpu-and-memory-resource-checks=true",
       "hangar.host.capacity-check-interval=200ms",
       "hangar.host.simulated.pull-delay=300ms",
+      "hangar.host.drain-timeout=10s",
     })
 @AutoConfigureObservability
 class WorkerHostApplicationTest {

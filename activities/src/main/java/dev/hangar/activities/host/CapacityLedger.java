@@ -29,6 +29,7 @@ public final class CapacityLedger {
   private final Limits limits;
   private final Clock clock;
   private final Map<String, Reservation> reservations = new LinkedHashMap<>();
+  private volatile boolean draining;
 
   public CapacityLedger(Limits limits, Clock clock) {
     this.limits = limits;
@@ -70,6 +71,23 @@ public final class CapacityLedger {
     public boolean started() {
       return startedAt != null;
     }
+  }
+
+  /**
+   * Stops this host from taking new work for good: from now on there is no room for any new VM
+   * ({@link #hasRoom} is false, {@link #reserve} refuses every VM that does not hold a reservation
+   * yet). VMs already reserved or started are not touched and are released as usual.
+   */
+  public void startDraining() {
+    if (!draining) {
+      draining = true;
+      log.info("draining: no new VM will be reserved on this host");
+    }
+  }
+
+  /** Whether {@link #startDraining} was called. */
+  public boolean draining() {
+    return draining;
   }
 
   /** The limits this ledger enforces. */
@@ -163,6 +181,9 @@ public final class CapacityLedger {
   }
 
   private boolean fits(Resources r) {
+    if (draining) {
+      return false;
+    }
     if (reservations.size() >= limits.maxRunningVms()) {
       return false;
     }

@@ -47,6 +47,11 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
             Failures.TEMPLATE_TOO_LARGE);
       }
       if (!ledger.reserve(vmName, template.resources())) {
+        if (ledger.draining()) {
+          log.info("host {} is draining; handing the claim for {} back", hostId, vmName);
+          throw ApplicationFailure.newFailure(
+              "host " + hostId + " is draining and takes no new VM", Failures.NO_CAPACITY);
+        }
         log.info("no room for {} ({}) on {}; handing the claim back", vmName, template.sizeClass(), hostId);
         throw ApplicationFailure.newFailure(
             "host " + hostId + " has no room for a " + template.sizeClass() + " VM any more",

@@ -61,6 +61,7 @@ public final class SimulatedVmDriver implements VmDriver {
   private static final Duration PULL_TICK = Duration.ofMillis(250);
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
   private static final File DEV_NULL = new File("/dev/null");
+  private static final String LAST_USED = "last-used";
 
   private final Path templates;
   private final Path vms;
@@ -126,6 +127,7 @@ public final class SimulatedVmDriver implements VmDriver {
       Map<String, Object> meta = Map.of(
           "id", template.id(),
           "tag", template.tag() == null ? "" : template.tag(),
+          "diskGb", template.resources().diskGb(),
           "pulledAt", Instant.now().toString());
       JSON.writeValue(staging.resolve("template.json").toFile(), meta);
       Files.writeString(staging.resolve("disk.img"), "simulated disk of " + template + "\n");
@@ -170,6 +172,8 @@ public final class SimulatedVmDriver implements VmDriver {
       Process process = null;
       try {
         copyTree(source, staging);
+        Files.deleteIfExists(staging.resolve(LAST_USED));
+        touchLastUsed(source);
         VmRecord record = new VmRecord(
             vmName,
             template.id(),
@@ -318,6 +322,82 @@ public final class SimulatedVmDriver implements VmDriver {
           .filter(SafeNames::isSafe)
           .sorted()
           .toList();
+    }
+  }
+
+  /**
+   * The pulled templates. A template's size is the {@code disk-gb} of the catalog it was pulled
+   * with (the size a real one would take), or its directory's size if that is 0; its last use is
+   * the last clone from it, or its pull.
+   */
+  @Override
+  public List<TemplateInfo> templates() throws IOException {
+    Set<String> inUse = new java.util.HashSet<>();
+    for (String vm : list()) {
+      try {
+        VmRecord r = JSON.readValue(vmDir(vm).resolve("vm.json").toFile(), VmRecord.class);
+        inUse.add(r.tag() == null || r.tag().isEmpty() ? r.templateId() : r.templateId() + "@" + r.tag());
+      } catch (IOException e) {
+        log.debug("cannot read vm.json of {}", vm, e);
+      }
+    }
+    List<TemplateInfo> found = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(templates)) {
+      for (Path dir : entries.filter(Files::isDirectory).sorted().toList()) {
+        String name = dir.getFileName().toString();
+        if (name.startsWith(".")) {
+          continue;
+        }
+        int at = name.indexOf('@');
+        String id = at < 0 ? name : name.substring(0, at);
+        String tag = at < 0 ? null : name.substring(at + 1);
+        if (!SafeNames.isSafe(id) || (tag != null && !SafeNames.isSafe(tag))) {
+          continue;
+        }
+        long declaredGb = 0;
+        try {
+          declaredGb = JSON.readTree(dir.resolve("template.json").toFile()).path("diskGb").asLong(0);
+        } catch (IOException e) {
+          log.debug("cannot read template.json of {}", name, e);
+        }
+        long size = declaredGb > 0 ? declaredGb * 1024L * 1024 * 1024 : treeSize(dir);
+        Path lastUsed = dir.resolve(LAST_USED);
+        Instant used = Files.getLastModifiedTime(Files.exists(lastUsed) ? lastUsed : dir).toInstant();
+        found.add(new TemplateInfo(id, tag, size, used, inUse.contains(name)));
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void deleteTemplate(String id, String tag) throws IOException {
+    SafeNames.require("template id", id);
+    SafeNames.requireOptional("template tag", tag);
+    String name = tag == null ? id : id + "@" + tag;
+    Path dir = templates.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    for (TemplateInfo t : templates()) {
+      if (t.inUse() && t.id().equals(id) && java.util.Objects.equals(t.tag(), tag)) {
+        throw new IOException("template " + name + " has VMs cloned from it");
+      }
+    }
+    // Renamed away first, so that a clone never copies a half-deleted template.
+    Path doomed = templates.resolve(".delete-" + name + "-" + UUID.randomUUID());
+    Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(doomed);
+    log.info("template {} deleted", name);
+  }
+
+  private static void touchLastUsed(Path templateDir) throws IOException {
+    Path f = templateDir.resolve(LAST_USED);
+    writeAtomically(f, Instant.now().toString());
+  }
+
+  private static long treeSize(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
   }
 

@@ -55,6 +55,36 @@ public interface VmDriver {
   List<String> list() throws IOException;
 
   /**
+   * The templates on this host, for disk management: the host evicts the least recently used ones
+   * that no VM is cloned from to make room for a pull. A driver that cannot list them returns an
+   * empty list, and then nothing is ever evicted.
+   */
+  default List<TemplateInfo> templates() throws IOException {
+    return List.of();
+  }
+
+  /**
+   * Deletes a template from this host. Deleting a template that is not there does nothing.
+   *
+   * @throws IOException if the template cannot be deleted, for example because a VM is cloned from
+   *     it
+   */
+  default void deleteTemplate(String id, String tag) throws IOException {
+    throw new IOException("this driver cannot delete templates");
+  }
+
+  /**
+   * A template on this host.
+   *
+   * @param id its id
+   * @param tag its tag, or {@code null} if the driver does not tell or it is the only one
+   * @param sizeBytes the disk it takes on the host, in bytes (0 if unknown)
+   * @param lastUsed when a VM was last cloned from it, or when it was pulled
+   * @param inUse whether a VM on this host is cloned from it (it must not be deleted then)
+   */
+  record TemplateInfo(String id, String tag, long sizeBytes, java.time.Instant lastUsed, boolean inUse) {}
+
+  /**
    * A VM the driver started.
    *
    * @param name its name

@@ -203,6 +203,22 @@ class HostActivitiesImplTest {
   }
 
   @Test
+  void aDrainingHostHandsNewClaimsBackButKeepsServingItsVms() throws Exception {
+    placement.claimHost(new ClaimRequest("w", "hangar-6-1", TEMPLATE));
+    host.startVm("hangar-6-1", TEMPLATE);
+    ledger.startDraining();
+    assertThatThrownBy(() -> placement.claimHost(new ClaimRequest("w", "hangar-7-1", TEMPLATE)))
+        .satisfies(e -> assertFailure(e, Failures.NO_CAPACITY, false))
+        .satisfies(e -> assertThat(stackText(e)).contains("draining"));
+    assertThat(ledger.find("hangar-7-1")).isEmpty();
+    placement.claimHost(new ClaimRequest("w", "hangar-6-1", TEMPLATE)); // a retry of a claim it holds
+    assertThat(host.checkVm("hangar-6-1").state()).isEqualTo(VmCheck.State.RUNNER_FAILED); // no runner yet
+    host.deleteVm("hangar-6-1");
+    assertThat(driver.list()).isEmpty();
+    assertThat(ledger.reservedCount()).isZero();
+  }
+
+  @Test
   void aSecretSealedWithAnotherKeyIsUnreadable() throws Exception {
     host.startVm("hangar-8-1", TEMPLATE);
     SealedSecret foreign = SecretSealer.fromBase64(SecretSealer.newKey()).seal(JIT);
