@@ -122,7 +122,7 @@ if [[ $REAL_GITHUB == 0 ]]; then
 fi
 echo "starting worker-host local-mac-1 on http://127.0.0.1:8081..." >&2
 java -jar "$(jar worker-host)" --spring.config.additional-location="file:$ROOT/scripts/local/host.yml" \
-  --hangar.host.simulated.root="$STATE/host" "${RUNNER[@]}" > "$STATE/logs/worker-host.log" 2>&1 &
+  --hangar.host.simulated.root="$STATE/host" --hangar.host.drain-timeout=15s "${RUNNER[@]}" > "$STATE/logs/worker-host.log" 2>&1 &
 PIDS+=($!)
 
 wait_http webhook-gateway http://127.0.0.1:8080/actuator/health

@@ -190,6 +190,10 @@ final class HangarStack implements AutoCloseable {
         .append("    max-running-vms: 2\n")
         .append("    skip-cpu-and-memory-resource-checks: true\n")
         .append("    capacity-check-interval: 1s\n");
+    if (!hostSettings.containsKey("drain-timeout")) {
+      // A stack being stopped need not wait for its VMs to drain.
+      yml.append("    drain-timeout: 2s\n");
+    }
     hostSettings.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
     yml.append("    simulated:\n")
         .append("      root: ").append(root).append('\n');
