@@ -32,13 +32,16 @@ final class ApiHandler implements HttpHandler {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String RUNNERS_DOCS =
       "https://docs.github.com/rest/actions/self-hosted-runners";
-  private static final String RUNS_DOCS = "https://docs.github.com/rest/actions/workflow-runs";
   private static final String RATE_DOCS =
       "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
 
   /** A request as an endpoint sees it. */
   record Request(
-      Map<String, String> params, Map<String, String> query, byte[] body, EmulatorState.Repo repo) {
+      Map<String, String> params,
+      Map<String, String> query,
+      byte[] body,
+      EmulatorState.Repo repo,
+      Caller caller) {
 
     long longParam(String name) {
       try {
@@ -70,6 +73,7 @@ final class ApiHandler implements HttpHandler {
   private final CallLog calls;
   private final RateLimit rateLimit;
   private final Map<String, TokenGrant> tokens;
+  private final AppAuth appAuth;
   private final String baseUrl;
   private final BiConsumer<EmulatorState.Job, String> jobEvents;
   private final RunnerStarvation starvation;
@@ -85,7 +89,8 @@ final class ApiHandler implements HttpHandler {
       Map<String, TokenGrant> tokens,
       String baseUrl,
       BiConsumer<EmulatorState.Job, String> jobEvents,
-      RunnerStarvation starvation) {
+      RunnerStarvation starvation,
+      AppAuth appAuth) {
     this.mapper = mapper;
     this.state = state;
     this.renderer = renderer;
@@ -96,21 +101,20 @@ final class ApiHandler implements HttpHandler {
     this.baseUrl = baseUrl;
     this.jobEvents = jobEvents;
     this.starvation = starvation;
+    this.appAuth = appAuth;
     route(Endpoints.GET_REPOSITORY, r -> new Reply(200, renderer.repository(r.repo())));
     route(Endpoints.GENERATE_JITCONFIG, this::generateJitConfig);
     route(Endpoints.LIST_RUNNERS, this::listRunners);
     route(Endpoints.GET_RUNNER, r -> new Reply(200, renderer.runner(runner(r))));
     route(Endpoints.DELETE_RUNNER, this::deleteRunner);
     route(Endpoints.REGISTRATION_TOKEN, this::registrationToken);
-    route(Endpoints.GET_JOB, r -> new Reply(200, renderer.job(job(r))));
-    route(Endpoints.GET_RUN, r -> new Reply(200, renderer.run(run(r))));
-    route(Endpoints.LIST_RUN_JOBS, this::listRunJobs);
-    route(Endpoints.CANCEL_RUN, this::cancelRun);
-    route(Endpoints.FORCE_CANCEL_RUN, this::cancelRun);
     route(Endpoints.RATE_LIMIT, r -> new Reply(200, rateLimitOverview()));
+    new AppRoutes(mapper, renderer, appAuth).register(this::route);
+    new RunRoutes(mapper, state, renderer, this, jobEvents).register(this::route);
+    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl).register(this::route);
   }
 
-  private void route(String key, Endpoint endpoint) {
+  void route(String key, Endpoint endpoint) {
     int space = key.indexOf(' ');
     String template = key.substring(space + 1);
     List<String> names = new ArrayList<>();
@@ -157,7 +161,8 @@ final class ApiHandler implements HttpHandler {
       LOG.warn("emulator failed on {} {}", method, path, e);
       reply = new Reply(500, Exchange.error(mapper, 500, "Server Error", ApiError.DOCS));
     }
-    calls.record(new CallLog.Call(key, rawQuery == null ? path : path + "?" + rawQuery, reply.status(), Instant.now()));
+    calls.record(new CallLog.Call(key, rawQuery == null ? path : path + "?" + rawQuery, reply.status(), Instant.now(),
+        method, new String(body, java.nio.charset.StandardCharsets.UTF_8)));
     RateLimit.Snapshot snapshot = rateLimit.snapshot();
     var headers = exchange.getResponseHeaders();
     headers.set("x-ratelimit-limit", String.valueOf(snapshot.limit()));
@@ -193,7 +198,13 @@ final class ApiHandler implements HttpHandler {
         case STATUS_AFTER_EFFECT -> { }
       }
     }
-    TokenGrant grant = authenticate(authorization);
+    Caller caller = authenticate(authorization);
+    if (AppRoutes.JWT_ONLY.contains(key) && !caller.isApp()) {
+      throw new ApiError(401, "A JSON web token could not be decoded", ApiError.DOCS);
+    }
+    if (caller.isApp() && route != null && !AppRoutes.JWT_ONLY.contains(key)) {
+      throw new ApiError(403, "Resource not accessible by integration", ApiError.DOCS);
+    }
     boolean counted = !Endpoints.RATE_LIMIT.equals(key);
     if (counted && !rateLimit.tryConsume()) {
       return new Reply(403, Exchange.error(mapper, 403, "API rate limit exceeded for user ID 1.", RATE_DOCS));
@@ -204,12 +215,18 @@ final class ApiHandler implements HttpHandler {
     EmulatorState.Repo repo = null;
     if (params.containsKey("owner")) {
       repo = state.repo(params.get("owner"), params.get("repo"))
-          .filter(r -> grant.sees(r.fullName(), r.isPrivate))
+          .filter(r -> caller.isApp() || caller.sees(r))
           .orElseThrow(ApiError::notFound);
+    }
+    if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key)) {
+      String org = params.get("org");
+      if (!state.orgExists(org) || !caller.seesOrg(org)) {
+        throw ApiError.notFound();
+      }
     }
     Reply reply;
     synchronized (state) {
-      reply = route.endpoint().handle(new Request(params, Exchange.query(rawQuery), body, repo));
+      reply = route.endpoint().handle(new Request(params, Exchange.query(rawQuery), body, repo, caller));
     }
     if (fault.isPresent() && fault.get().kind() == Fault.Kind.STATUS_AFTER_EFFECT) {
       int status = fault.get().status();
@@ -226,7 +243,7 @@ final class ApiHandler implements HttpHandler {
     }
   }
 
-  private TokenGrant authenticate(String authorization) {
+  private Caller authenticate(String authorization) {
     if (authorization == null || authorization.isBlank()) {
       throw new ApiError(401, "Requires authentication", ApiError.DOCS);
     }
@@ -239,13 +256,25 @@ final class ApiHandler implements HttpHandler {
       throw new ApiError(401, "Bad credentials", ApiError.DOCS);
     }
     TokenGrant grant = tokens.get(token);
-    if (grant == null) {
-      throw new ApiError(401, "Bad credentials", ApiError.DOCS);
+    if (grant != null) {
+      return Caller.token(grant);
     }
-    return grant;
+    Optional<GitHubApp.Installation> installation = appAuth.installationOf(token);
+    if (installation.isPresent()) {
+      return Caller.installation(installation.get());
+    }
+    if (authorization.startsWith("Bearer ") && AppAuth.looksLikeJwt(token)) {
+      return Caller.app(appAuth.verify(token));
+    }
+    throw new ApiError(401, "Bad credentials", ApiError.DOCS);
   }
 
   private Reply generateJitConfig(Request request) throws IOException {
+    return generateJitConfig(request, null);
+  }
+
+  /** Registers a JIT runner for the request's repository, or for {@code org} when not null. */
+  Reply generateJitConfig(Request request, String org) throws IOException {
     JsonNode body;
     try {
       body = mapper.readTree(request.body());
@@ -278,15 +307,27 @@ final class ApiHandler implements HttpHandler {
     EmulatorState.Repo repo = request.repo();
     EmulatorState.Runner runner;
     synchronized (state) {
-      if (state.runnerByName(repo, name.asText()).isPresent()) {
+      boolean taken = org == null
+          ? state.runnerByName(repo, name.asText()).isPresent()
+          : state.orgRunnerByName(org, name.asText()).isPresent();
+      if (taken) {
         throw new ApiError(409,
             "Already exists - A runner with the name " + name.asText() + " already exists.",
-            RUNNERS_DOCS + "#create-configuration-for-a-just-in-time-runner-for-a-repository");
+            RUNNERS_DOCS + (org == null
+                ? "#create-configuration-for-a-just-in-time-runner-for-a-repository"
+                : "#create-configuration-for-a-just-in-time-runner-for-an-organization"));
+      }
+      String poolName = "Default";
+      if (org != null) {
+        poolName = state.runnerGroups(org).stream().filter(g -> g.id() == group.asLong())
+            .map(EmulatorState.RunnerGroup::name).findFirst()
+            .orElseThrow(ApiError::notFound);
       }
       long id = state.nextRunnerId();
+      String gitHubPath = org == null ? repo.fullName() : org;
       runner = state.addRunner(new EmulatorState.Runner(
-          id, repo, name.asText(), labelNames, group.asLong(),
-          jitConfig(id, name.asText(), group.asLong(), repo, workFolder),
+          id, repo, org, name.asText(), labelNames, group.asLong(),
+          jitConfig(id, name.asText(), group.asLong(), poolName, gitHubPath, workFolder),
           starvation.starve(name.asText())));
     }
     ObjectNode out = mapper.createObjectNode();
@@ -301,15 +342,15 @@ final class ApiHandler implements HttpHandler {
    * the service (GitHub: the Actions service; here {@code <emulator>/_emulator/runner/}), so a runner
    * finds the emulator from the configuration alone (see {@link JitConfigs}).
    */
-  private String jitConfig(long id, String name, long group, EmulatorState.Repo repo, String workFolder)
-      throws IOException {
+  private String jitConfig(long id, String name, long group, String poolName, String gitHubPath,
+      String workFolder) throws IOException {
     ObjectNode runnerFile = mapper.createObjectNode();
     runnerFile.put("AgentId", String.valueOf(id));
     runnerFile.put("AgentName", name);
     runnerFile.put("PoolId", String.valueOf(group));
-    runnerFile.put("PoolName", "Default");
+    runnerFile.put("PoolName", poolName);
     runnerFile.put("ServerUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH);
-    runnerFile.put("GitHubUrl", baseUrl + "/" + repo.fullName());
+    runnerFile.put("GitHubUrl", baseUrl + "/" + gitHubPath);
     runnerFile.put("WorkFolder", workFolder);
     runnerFile.put("Ephemeral", "true");
     ObjectNode credentials = mapper.createObjectNode();
@@ -352,25 +393,15 @@ final class ApiHandler implements HttpHandler {
     return new Reply(200, out, link(request, page, perPage, all.size(), "/actions/runners"));
   }
 
-  private Reply listRunJobs(Request request) {
-    EmulatorState.Run run = run(request);
-    List<EmulatorState.Job> all = state.jobsOf(run);
-    int perPage = clamp(request.query().get("per_page"), 30, 1, 100);
-    int page = clamp(request.query().get("page"), 1, 1, Integer.MAX_VALUE);
-    ObjectNode out = mapper.createObjectNode();
-    out.put("total_count", all.size());
-    ArrayNode jobs = out.putArray("jobs");
-    all.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(j -> jobs.add(renderer.job(j)));
-    return new Reply(200, out, link(request, page, perPage, all.size(), "/actions/runs/" + run.id + "/jobs"));
-  }
-
-  private Map<String, String> link(Request request, int page, int perPage, int total, String suffix) {
+  /** GitHub's {@code Link} header for page {@code page} of the repository's {@code suffix} list. */
+  Map<String, String> link(Request request, int page, int perPage, int total, String suffix) {
     int lastPage = Math.max(1, (total + perPage - 1) / perPage);
     if (lastPage == 1) {
       return Map.of();
     }
     String base = baseUrl + "/repos/" + request.repo().fullName() + suffix + "?per_page=" + perPage
-        + (request.query().containsKey("name") ? "&name=" + request.query().get("name") : "") + "&page=";
+        + (request.query().containsKey("name") ? "&name=" + request.query().get("name") : "")
+        + (request.query().containsKey("status") ? "&status=" + request.query().get("status") : "") + "&page=";
     List<String> parts = new ArrayList<>();
     if (page < lastPage) {
       parts.add("<" + base + (page + 1) + ">; rel=\"next\"");
@@ -396,7 +427,7 @@ final class ApiHandler implements HttpHandler {
     return new Reply(204, null);
   }
 
-  private Reply registrationToken(Request request) {
+  Reply registrationToken(Request request) {
     StringBuilder token = new StringBuilder();
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     for (int i = 0; i < 29; i++) {
@@ -406,27 +437,6 @@ final class ApiHandler implements HttpHandler {
     out.put("token", token.toString());
     out.put("expires_at", Renderer.iso(Instant.now().plusSeconds(3600)));
     return new Reply(201, out);
-  }
-
-  private Reply cancelRun(Request request) {
-    List<EmulatorState.Job> cancelled = new ArrayList<>();
-    synchronized (state) {
-      EmulatorState.Run run = run(request);
-      if ("completed".equals(run.status)) {
-        throw new ApiError(409, "Cannot cancel a workflow run that is completed.",
-            RUNS_DOCS + "#cancel-a-workflow-run");
-      }
-      for (EmulatorState.Job job : state.jobsOf(run)) {
-        if (!"completed".equals(job.status)) {
-          state.complete(job, "cancelled");
-          cancelled.add(job);
-        }
-      }
-      run.status = "completed";
-      run.conclusion = "cancelled";
-      cancelled.forEach(job -> jobEvents.accept(job, "completed"));
-    }
-    return new Reply(202, mapper.createObjectNode());
   }
 
   private ObjectNode rateLimitOverview() {
@@ -459,19 +469,11 @@ final class ApiHandler implements HttpHandler {
     return state.runner(request.repo(), request.longParam("runner_id")).orElseThrow(ApiError::notFound);
   }
 
-  private EmulatorState.Job job(Request request) {
-    return state.job(request.repo(), request.longParam("job_id")).orElseThrow(ApiError::notFound);
-  }
-
-  private EmulatorState.Run run(Request request) {
-    return state.run(request.repo(), request.longParam("run_id")).orElseThrow(ApiError::notFound);
-  }
-
   private static ApiError invalid(String message) {
     return new ApiError(422, message, RUNNERS_DOCS + "#create-configuration-for-a-just-in-time-runner-for-a-repository");
   }
 
-  private static int clamp(String value, int fallback, int min, int max) {
+  static int clamp(String value, int fallback, int min, int max) {
     if (value == null) {
       return fallback;
     }

@@ -17,8 +17,15 @@ public final class CallLog {
    * @param path the request path with its query
    * @param status the status answered
    * @param at when it arrived
+   * @param method the HTTP method
+   * @param body the request body as sent (UTF-8), empty if none
    */
-  public record Call(String endpoint, String path, int status, Instant at) {}
+  public record Call(String endpoint, String path, int status, Instant at, String method, String body) {
+
+    public Call(String endpoint, String path, int status, Instant at) {
+      this(endpoint, path, status, at, endpoint.substring(0, Math.max(0, endpoint.indexOf(' '))), "");
+    }
+  }
 
   private final List<Call> calls = new ArrayList<>();
 

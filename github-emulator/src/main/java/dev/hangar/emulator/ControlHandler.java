@@ -111,6 +111,14 @@ final class ControlHandler implements HttpHandler {
         emulator.dropDeliveries(required(body, "action"), body.path("count").asInt(1));
         return null;
       }
+      case "POST /_emulator/webhooks/deadline" -> {
+        emulator.webhookDeadline(Duration.ofMillis(body.path("deadline_ms").asLong(10_000)));
+        return null;
+      }
+      case "POST /_emulator/runner-groups" -> {
+        emulator.addRunnerGroup(body.path("org").asText(), body.path("id").asLong(), body.path("name").asText());
+        return null;
+      }
       case "POST /_emulator/webhooks/delay" -> {
         emulator.delayDeliveries(Duration.ofMillis(body.path("delay_ms").asLong(0)));
         return null;

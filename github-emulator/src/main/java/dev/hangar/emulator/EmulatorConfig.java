@@ -1,6 +1,7 @@
 package dev.hangar.emulator;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.Map;
  * @param rateLimitWindow how long until the budget resets
  * @param webhookUrl where deliveries go by default, or {@code null} for no automatic deliveries
  * @param webhookSecret the webhook secret deliveries are signed with, or {@code null}
+ * @param app the GitHub App whose JWTs and installation tokens are accepted, or {@code null}
+ * @param clock the clock JWTs and installation tokens are checked against
+ * @param hookId the id of the webhook (repository or organisation hook) deliveries are made by
  */
 public record EmulatorConfig(
     int port,
@@ -21,7 +25,10 @@ public record EmulatorConfig(
     int rateLimit,
     Duration rateLimitWindow,
     URI webhookUrl,
-    String webhookSecret) {
+    String webhookSecret,
+    GitHubApp app,
+    Clock clock,
+    long hookId) {
 
   /** The token {@link #defaults()} accepts for every repository. */
   public static final String DEFAULT_TOKEN = "ghp_emulatorTokenForTests0000000000000";
@@ -33,28 +40,44 @@ public record EmulatorConfig(
   /** Any free port, {@link #DEFAULT_TOKEN} seeing everything, 5000 calls an hour, no webhooks. */
   public static EmulatorConfig defaults() {
     return new EmulatorConfig(
-        0, Map.of(DEFAULT_TOKEN, TokenGrant.all()), 5000, Duration.ofHours(1), null, null);
+        0, Map.of(DEFAULT_TOKEN, TokenGrant.all()), 5000, Duration.ofHours(1), null, null, null,
+        Clock.systemUTC(), 1);
   }
 
   /** The same on another port. */
   public EmulatorConfig withPort(int newPort) {
-    return new EmulatorConfig(newPort, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret);
+    return new EmulatorConfig(newPort, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId);
   }
 
   /** The same with one more valid token. */
   public EmulatorConfig withToken(String token, TokenGrant grant) {
     Map<String, TokenGrant> more = new HashMap<>(tokens);
     more.put(token, grant);
-    return new EmulatorConfig(port, more, rateLimit, rateLimitWindow, webhookUrl, webhookSecret);
+    return new EmulatorConfig(port, more, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId);
   }
 
   /** The same with another rate limit budget. */
   public EmulatorConfig withRateLimit(int limit, Duration window) {
-    return new EmulatorConfig(port, tokens, limit, window, webhookUrl, webhookSecret);
+    return new EmulatorConfig(port, tokens, limit, window, webhookUrl, webhookSecret, app, clock, hookId);
   }
 
   /** The same, delivering webhooks to {@code url} signed with {@code secret}. */
   public EmulatorConfig withWebhook(URI url, String secret) {
-    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, url, secret);
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, url, secret, app, clock, hookId);
+  }
+
+  /** The same, accepting JWTs of {@code gitHubApp} and the installation tokens it is given. */
+  public EmulatorConfig withApp(GitHubApp gitHubApp) {
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, gitHubApp, clock, hookId);
+  }
+
+  /** The same with another clock for JWT and installation token expiry (tests). */
+  public EmulatorConfig withClock(Clock newClock) {
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, newClock, hookId);
+  }
+
+  /** The same with another hook id (what {@code X-GitHub-Hook-ID} and the deliveries API name). */
+  public EmulatorConfig withHookId(long newHookId) {
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, newHookId);
   }
 }

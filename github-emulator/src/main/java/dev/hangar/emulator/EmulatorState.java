@@ -80,9 +80,15 @@ final class EmulatorState {
     }
   }
 
+  /** An organisation's runner group (every repository of the organisation may use it). */
+  record RunnerGroup(long id, String name, boolean isDefault) {}
+
   static final class Runner {
     final long id;
+    /** The repository of a repository runner; {@code null} for an organisation runner. */
     final Repo repo;
+    /** The organisation of an organisation runner; {@code null} for a repository runner. */
+    final String org;
     final String name;
     final List<String> labels;
     final long groupId;
@@ -93,8 +99,14 @@ final class EmulatorState {
     Job job;
 
     Runner(long id, Repo repo, String name, List<String> labels, long groupId, String jitConfig, boolean starved) {
+      this(id, repo, null, name, labels, groupId, jitConfig, starved);
+    }
+
+    Runner(long id, Repo repo, String org, String name, List<String> labels, long groupId, String jitConfig,
+        boolean starved) {
       this.id = id;
       this.repo = repo;
+      this.org = org;
       this.name = name;
       this.labels = List.copyOf(labels);
       this.groupId = groupId;
@@ -107,7 +119,16 @@ final class EmulatorState {
     }
 
     RunnerInfo info() {
-      return new RunnerInfo(id, repo.owner, repo.name, name, labels, status, busy(), jitConfig);
+      return new RunnerInfo(id, owner(), repo == null ? null : repo.name, name, labels, status, busy(), jitConfig);
+    }
+
+    String owner() {
+      return repo != null ? repo.owner : org;
+    }
+
+    /** Whether this runner may take jobs of a repository: its own, or any of its organisation's. */
+    boolean serves(Repo other) {
+      return repo != null ? repo == other : other.owner.equals(org);
     }
 
     boolean satisfies(List<String> jobLabels) {
@@ -125,6 +146,7 @@ final class EmulatorState {
   private final Map<Long, Run> runs = new LinkedHashMap<>();
   private final Map<Long, Job> jobs = new LinkedHashMap<>();
   private final Map<Long, Runner> runners = new LinkedHashMap<>();
+  private final Map<String, List<RunnerGroup>> extraGroups = new LinkedHashMap<>();
 
   synchronized Repo addRepo(String owner, String name, boolean isPrivate) {
     return repos.computeIfAbsent(
@@ -155,6 +177,10 @@ final class EmulatorState {
     return Optional.ofNullable(runs.get(id)).filter(r -> r.repo == repo);
   }
 
+  synchronized List<Run> runsOf(Repo repo) {
+    return runs.values().stream().filter(r -> r.repo == repo).toList();
+  }
+
   synchronized Optional<Run> run(long id) {
     return Optional.ofNullable(runs.get(id));
   }
@@ -181,6 +207,39 @@ final class EmulatorState {
 
   synchronized Optional<Runner> runnerByJitConfig(String jitConfig) {
     return runners.values().stream().filter(r -> r.jitConfig.equals(jitConfig)).findFirst();
+  }
+
+  synchronized boolean orgExists(String org) {
+    return repos.values().stream().anyMatch(r -> r.owner.equals(org));
+  }
+
+  synchronized List<Runner> runnersOfOrg(String org) {
+    return runners.values().stream().filter(r -> org.equals(r.org)).toList();
+  }
+
+  synchronized Optional<Runner> orgRunner(String org, long id) {
+    return Optional.ofNullable(runners.get(id)).filter(r -> org.equals(r.org));
+  }
+
+  synchronized Optional<Runner> orgRunnerByName(String org, String name) {
+    return runners.values().stream().filter(r -> org.equals(r.org) && r.name.equals(name)).findFirst();
+  }
+
+  /** A runner by name that may take the repository's jobs: a repository runner first, then an org one. */
+  synchronized Optional<Runner> runnerServing(Repo repo, String name) {
+    return runnerByName(repo, name).or(() -> orgRunnerByName(repo.owner, name));
+  }
+
+  /** The organisation's runner groups: Default (id 1) and any added. */
+  synchronized List<RunnerGroup> runnerGroups(String org) {
+    List<RunnerGroup> out = new ArrayList<>();
+    out.add(new RunnerGroup(1, "Default", true));
+    out.addAll(extraGroups.getOrDefault(org, List.of()));
+    return out;
+  }
+
+  synchronized void addRunnerGroup(String org, long id, String name) {
+    extraGroups.computeIfAbsent(org, k -> new ArrayList<>()).add(new RunnerGroup(id, name, false));
   }
 
   synchronized List<Runner> runnersOf(Repo repo) {
@@ -253,7 +312,7 @@ final class EmulatorState {
       return Optional.empty();
     }
     return jobs.values().stream()
-        .filter(j -> "queued".equals(j.status) && j.run.repo == runner.repo && runner.satisfies(j.labels))
+        .filter(j -> "queued".equals(j.status) && runner.serves(j.run.repo) && runner.satisfies(j.labels))
         .findFirst();
   }
 

@@ -46,6 +46,7 @@ public final class GitHubEmulator implements AutoCloseable {
   private final Renderer renderer;
   private final String baseUrl;
   private final List<WebhookDelivery> delivered = new ArrayList<>();
+  private long nextDeliveryId = 90000001L;
 
   private GitHubEmulator(EmulatorConfig config) throws IOException {
     this.config = config;
@@ -54,11 +55,14 @@ public final class GitHubEmulator implements AutoCloseable {
     this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
     this.renderer = new Renderer(mapper, baseUrl);
     this.sender = new WebhookSender(mapper);
+    this.sender.hookId(config.hookId());
     this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
     this.hooks = new WebhookQueue(this::send, this::record);
-    server.createContext("/", new ApiHandler(
+    ApiHandler api = new ApiHandler(
         mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
-        this::deliverConfigured, starvation));
+        this::deliverConfigured, starvation, new AppAuth(config.app(), config.clock()));
+    new HookRoutes(mapper, this, baseUrl).register(api::route);
+    server.createContext("/", api);
     server.createContext("/_emulator/", new ControlHandler(this));
     server.setExecutor(handlers);
     server.start();
@@ -138,7 +142,7 @@ public final class GitHubEmulator implements AutoCloseable {
   public JobInfo startJob(long jobId, String runnerName) {
     synchronized (state) {
       EmulatorState.Job job = state.job(jobId).orElseThrow(() -> unknown("job", jobId));
-      EmulatorState.Runner runner = state.runnerByName(job.run.repo, runnerName)
+      EmulatorState.Runner runner = state.runnerServing(job.run.repo, runnerName)
           .orElseThrow(() -> new IllegalArgumentException("no runner named " + runnerName));
       state.start(job, runner);
       deliverConfigured(job, "in_progress");
@@ -340,8 +344,48 @@ public final class GitHubEmulator implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("no delivery " + deliveryId));
     WebhookDelivery again = sender.deliver(
         config.webhookUrl(), config.webhookSecret(), original.event(), deliveryId, original.body());
-    record(again);
-    return again;
+    return record(again, true);
+  }
+
+  boolean webhookConfigured() {
+    return config.webhookUrl() != null;
+  }
+
+  URI webhookUrl() {
+    return config.webhookUrl();
+  }
+
+  /**
+   * Adds a runner group to an organisation (besides Default, id 1, which every organisation has);
+   * org runners may be registered in it and it is open to every repository of the organisation.
+   */
+  public void addRunnerGroup(String org, long id, String name) {
+    state.addRunnerGroup(org, id, name);
+  }
+
+  /** The hook id deliveries are made by ({@link EmulatorConfig#hookId()}). */
+  public long hookId() {
+    return config.hookId();
+  }
+
+  /**
+   * How long a receiver may take to answer before the attempt is recorded as timed out (status 0,
+   * {@code timed out}); GitHub's is 10 seconds, the default.
+   */
+  public void webhookDeadline(Duration deadline) {
+    sender.deadline(deadline);
+  }
+
+  /** The delivery attempt with GitHub's numeric id {@code id}. */
+  public java.util.Optional<WebhookDelivery> delivery(long id) {
+    synchronized (delivered) {
+      return delivered.stream().filter(d -> d.id() == id).findFirst();
+    }
+  }
+
+  /** Redelivers an attempt in the background, as the REST API's "redeliver" does (it answers 202 first). */
+  void redeliverLater(WebhookDelivery attempt) {
+    handlers.execute(() -> redeliver(attempt.deliveryId()));
   }
 
   /** Delivers {@code workflow_job} for the job's current state to the configured URL, now. */
@@ -359,9 +403,7 @@ public final class GitHubEmulator implements AutoCloseable {
     synchronized (state) {
       payload = renderer.workflowJobEvent(job, action, null);
     }
-    WebhookDelivery delivery = sender.deliver(url, secret, "workflow_job", payload);
-    record(delivery);
-    return delivery;
+    return record(sender.deliver(url, secret, "workflow_job", payload), false);
   }
 
   /** Every delivery made so far, oldest first. */
@@ -394,8 +436,14 @@ public final class GitHubEmulator implements AutoCloseable {
   }
 
   private void record(WebhookDelivery delivery) {
+    record(delivery, false);
+  }
+
+  private WebhookDelivery record(WebhookDelivery delivery, boolean redelivery) {
     synchronized (delivered) {
-      delivered.add(delivery);
+      WebhookDelivery numbered = delivery.numbered(nextDeliveryId++, redelivery);
+      delivered.add(numbered);
+      return numbered;
     }
   }
 

@@ -159,6 +159,40 @@ final class Renderer {
     return root;
   }
 
+  /** An App installation, from the {@code installation} example of GitHub's OpenAPI description. */
+  ObjectNode installation(GitHubApp app, GitHubApp.Installation installation) {
+    ObjectNode node = parse(text("installation.json").replace("https://api.github.com", apiUrl));
+    long accountId = accountId(installation.account());
+    node.put("id", installation.id());
+    node.put("app_id", app.appId());
+    node.put("app_slug", app.slug());
+    node.put("client_id", "Iv1.emulator" + app.appId());
+    node.put("target_id", accountId);
+    node.put("target_type", installation.organization() ? "Organization" : "User");
+    node.put("repository_selection", installation.repositorySelection());
+    node.put("access_tokens_url", apiUrl + "/app/installations/" + installation.id() + "/access_tokens");
+    node.put("html_url", "https://github.com/organizations/" + installation.account()
+        + "/settings/installations/" + installation.id());
+    ObjectNode permissions = node.putObject("permissions");
+    GitHubApp.PERMISSIONS.forEach(permissions::put);
+    node.putArray("events").add("workflow_job");
+    ObjectNode account = (ObjectNode) node.get("account");
+    String login = installation.account();
+    String path = installation.organization() ? "/orgs/" : "/users/";
+    account.put("login", login);
+    account.put("id", accountId);
+    account.put("type", installation.organization() ? "Organization" : "User");
+    account.put("url", apiUrl + path + login);
+    account.put("html_url", "https://github.com/" + login);
+    account.put("repos_url", apiUrl + path + login + "/repos");
+    return node;
+  }
+
+  /** A stable positive id for a user or organisation login. */
+  static long accountId(String login) {
+    return 1000L + (login.toLowerCase(Locale.ROOT).hashCode() & 0x7fffffffL);
+  }
+
   static String iso(Instant instant) {
     return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }

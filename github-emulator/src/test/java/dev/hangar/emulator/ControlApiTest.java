@@ -51,5 +51,10 @@ class ControlApiTest {
     assertThat(github.calls().total()).isZero();
 
     assertThat(control.post("/_emulator/jobs/" + jobId + "/start", "{}").status()).isEqualTo(400);
+
+    assertThat(control.post("/_emulator/runner-groups", "{\"org\":\"acme\",\"id\":9,\"name\":\"macs\"}").status())
+        .isEqualTo(204);
+    assertThat(api.get("/orgs/acme/actions/runner-groups").body().at("/runner_groups/1/id").asLong()).isEqualTo(9);
+    assertThat(control.post("/_emulator/webhooks/deadline", "{\"deadline_ms\":500}").status()).isEqualTo(204);
   }
 }

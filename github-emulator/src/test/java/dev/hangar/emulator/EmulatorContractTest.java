@@ -75,6 +75,7 @@ class EmulatorContractTest {
 
     check("/repos/{owner}/{repo}/actions/jobs/{job_id}", "get", http.get(repo + "/actions/jobs/" + job.id()), 200);
     check("/repos/{owner}/{repo}/actions/runs/{run_id}", "get", http.get(repo + "/actions/runs/" + job.runId()), 200);
+    check("/repos/{owner}/{repo}/actions/runs", "get", http.get(repo + "/actions/runs?status=queued&per_page=1"), 200);
 
     github.startJob(job.id(), "hangar-1-1");
     check("/repos/{owner}/{repo}/actions/jobs/{job_id}", "get", http.get(repo + "/actions/jobs/" + job.id()), 200);
@@ -107,6 +108,78 @@ class EmulatorContractTest {
     // Errors the spec declares only through GitHub's generic responses.
     assertValid(schemaAt("/components/schemas/basic-error"), http.withToken("wrong").get(repo).body());
     assertValid(schemaAt("/components/schemas/basic-error"), http.get(repo + "/actions/runners/999999").body());
+  }
+
+  @Test
+  void appEndpointsMatchGitHubsSchema() {
+    try (GitHubEmulator withApp = GitHubEmulator.start(EmulatorConfig.defaults().withApp(AppAuthTest.app()))) {
+      withApp.addRepository("acme", "app", true);
+      java.time.Instant now = java.time.Instant.now();
+      Http app = new Http(withApp.baseUrl(), AppAuthTest.jwt(AppAuthTest.KEYS.getPrivate(),
+          String.valueOf(AppAuthTest.APP_ID), now.minusSeconds(60), now.plusSeconds(500)));
+      check("/repos/{owner}/{repo}/installation", "get", app.get("/repos/acme/app/installation"), 200);
+      check("/repos/{owner}/{repo}/installation", "get", app.get("/repos/acme/nope/installation"), 404);
+      check("/orgs/{org}/installation", "get", app.get("/orgs/acme/installation"), 200);
+      Http.Response installations = app.get("/app/installations");
+      assertThat(installations.status()).isEqualTo(200);
+      installations.body().forEach(i -> assertValid(schemaAt("/components/schemas/installation"), i));
+      check("/app/installations/{installation_id}/access_tokens", "post",
+          app.post("/app/installations/11/access_tokens", ""), 201);
+      check("/app/installations/{installation_id}/access_tokens", "post",
+          app.post("/app/installations/99/access_tokens", ""), 404);
+      check("/app/installations/{installation_id}/access_tokens", "post",
+          app.withToken("a.b.c").post("/app/installations/11/access_tokens", ""), 401);
+    }
+  }
+
+  @Test
+  void hookDeliveryEndpointsMatchGitHubsSchema() throws Exception {
+    try (Receiver receiver = new Receiver();
+        GitHubEmulator hooked = GitHubEmulator.start(EmulatorConfig.defaults().withWebhook(receiver.url(), "s")
+            .withHookId(77))) {
+      Http api = new Http(hooked.baseUrl(), EmulatorConfig.DEFAULT_TOKEN);
+      hooked.createJob("acme", "app", List.of("macOS"));
+      receiver.next(1);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (hooked.deliveries().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      long id = hooked.deliveries().get(0).id();
+      for (String[] form : new String[][] {
+          {"/repos/{owner}/{repo}/hooks/{hook_id}/deliveries", "/repos/acme/app/hooks/77/deliveries"},
+          {"/orgs/{org}/hooks/{hook_id}/deliveries", "/orgs/acme/hooks/77/deliveries"}}) {
+        check(form[0], "get", api.get(form[1]), 200);
+        check(form[0] + "/{delivery_id}", "get", api.get(form[1] + "/" + id), 200);
+        check(form[0] + "/{delivery_id}/attempts", "post", api.post(form[1] + "/" + id + "/attempts", ""), 202);
+        receiver.next(1);
+      }
+      assertValid(schemaAt("/components/schemas/basic-error"),
+          api.get("/repos/acme/app/hooks/77/deliveries/1").body());
+    }
+  }
+
+  @Test
+  void orgRunnerEndpointsMatchGitHubsSchema() {
+    github.addRepository("octo-org", "app", true);
+    github.addRunnerGroup("octo-org", 5, "macs");
+    String org = "/orgs/octo-org/actions";
+    String jit = "/orgs/{org}/actions/runners/generate-jitconfig";
+    Http.Response created = http.post(org + "/runners/generate-jitconfig",
+        "{\"name\":\"org-runner\",\"runner_group_id\":5,\"labels\":[\"self-hosted\",\"macOS\"]}");
+    check(jit, "post", created, 201);
+    check(jit, "post", http.post(org + "/runners/generate-jitconfig",
+        "{\"name\":\"org-runner\",\"runner_group_id\":1,\"labels\":[\"macOS\"]}"), 409);
+    check(jit, "post", http.post(org + "/runners/generate-jitconfig",
+        "{\"name\":\"x\",\"runner_group_id\":1,\"labels\":[]}"), 422);
+    check(jit, "post", http.post(org + "/runners/generate-jitconfig",
+        "{\"name\":\"x\",\"runner_group_id\":99,\"labels\":[\"macOS\"]}"), 404);
+    long id = created.body().at("/runner/id").asLong();
+    check("/orgs/{org}/actions/runners", "get", http.get(org + "/runners"), 200);
+    check("/orgs/{org}/actions/runners/{runner_id}", "get", http.get(org + "/runners/" + id), 200);
+    check("/orgs/{org}/actions/runners/registration-token", "post",
+        http.post(org + "/runners/registration-token", ""), 201);
+    check("/orgs/{org}/actions/runner-groups", "get", http.get(org + "/runner-groups"), 200);
+    check("/orgs/{org}/actions/runners/{runner_id}", "delete", http.delete(org + "/runners/" + id), 204);
   }
 
   /** The validator is not vacuous: a broken body and a wrong nullable both fail. */

@@ -45,11 +45,20 @@ final class Http {
   }
 
   Response send(String method, String path, String json) {
+    return send("Bearer", method, path, json);
+  }
+
+  /** With {@code Authorization: <scheme> <token>}. */
+  Response sendWithScheme(String scheme, String method, String path) {
+    return send(scheme, method, path, null);
+  }
+
+  private Response send(String scheme, String method, String path, String json) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .header("Accept", "application/vnd.github+json")
         .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+      b.header("Authorization", scheme + " " + token);
     }
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
