@@ -1,6 +1,8 @@
 package dev.hangar.gateway;
 
 import dev.hangar.activities.github.GitHubActivitiesImpl;
+import dev.hangar.activities.github.GitHubApi;
+import dev.hangar.activities.github.GitHubCredentials;
 import dev.hangar.activities.github.GitHubProperties;
 import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
@@ -52,7 +54,7 @@ class OrchestratorWorkerConfiguration {
   }
 
   @Bean
-  GitHubActivitiesImpl gitHubActivities(OrchestratorProperties properties, SecretSealer sealer) {
+  GitHubApi gitHubApi(OrchestratorProperties properties) {
     OrchestratorProperties.GitHub github = properties.github();
     if (github.token() == null || github.token().isBlank()) {
       throw new InvalidConfigException(
@@ -61,11 +63,23 @@ class OrchestratorWorkerConfiguration {
               + " HANGAR_GITHUB_TOKEN), or set hangar.orchestrator.workers-enabled=false");
     }
     try {
-      return new GitHubActivitiesImpl(
-          new GitHubProperties(github.apiUrl().toString(), github.token(), github.runnerGroupId(), null, null), sealer);
+      GitHubProperties gitHub =
+          new GitHubProperties(github.apiUrl().toString(), github.token(), github.runnerGroupId(), null, null);
+      return GitHubApi.create(gitHub, GitHubCredentials.personalAccessToken(gitHub.token()));
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("hangar.github", "is invalid: " + e.getMessage());
     }
+  }
+
+  /** The GitHub client's calls and rate limit as metrics (docs/metrics.md). */
+  @Bean(destroyMethod = "close")
+  GitHubApiMetrics gitHubApiMetrics(GitHubApi api) {
+    return new GitHubApiMetrics(api);
+  }
+
+  @Bean
+  GitHubActivitiesImpl gitHubActivities(GitHubApi api, OrchestratorProperties properties, SecretSealer sealer) {
+    return new GitHubActivitiesImpl(api, sealer, properties.github().runnerGroupId());
   }
 
   @Bean

@@ -33,6 +33,7 @@ class WebhookController {
   private final TemplateRouter router;
   private final JobDispatcher dispatcher;
   private final DeliveryMetrics metrics;
+  private final JobLifecycleMetrics lifecycle;
   private final long maxBodyBytes;
   private final Clock clock;
 
@@ -42,6 +43,7 @@ class WebhookController {
       TemplateRouter router,
       JobDispatcher dispatcher,
       DeliveryMetrics metrics,
+      JobLifecycleMetrics lifecycle,
       GatewayProperties properties,
       Clock clock) {
     this.authenticator = authenticator;
@@ -49,6 +51,7 @@ class WebhookController {
     this.router = router;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
+    this.lifecycle = lifecycle;
     this.maxBodyBytes = properties.maxBodyBytes().toBytes();
     if (maxBodyBytes <= 0) {
       throw new InvalidConfigException(
@@ -120,6 +123,7 @@ class WebhookController {
       if (result.duplicate()) {
         return d.answer(Outcome.DUPLICATE, "duplicate, job already finished");
       }
+      lifecycle.accepted(view.action(), root);
       return d.answer(
           Outcome.ACCEPTED,
           "handed to " + result.workflowId()
@@ -141,6 +145,7 @@ class WebhookController {
   private final class Delivery {
     private final String id;
     private final String event;
+    private final long startNanos = System.nanoTime();
     private String action;
     private Long jobId;
     private String workflowId;
@@ -155,7 +160,7 @@ class WebhookController {
     }
 
     private ResponseEntity<WebhookResponse> answer(Outcome outcome, HttpStatus status, String detail) {
-      metrics.record(outcome);
+      metrics.record(outcome, System.nanoTime() - startNanos);
       log.info(
           "delivery={} event={} action={} job={} workflow={} outcome={} status={}",
           id, event, action, jobId, workflowId, outcome.label(), status.value());
