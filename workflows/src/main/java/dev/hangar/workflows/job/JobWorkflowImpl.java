@@ -33,6 +33,9 @@ public class JobWorkflowImpl implements JobWorkflow {
    */
   static final String UNSERVED_ATTEMPTS = "attempts-count-unserved-vms";
 
+  /** Ends every give-up explanation: the cancel's reach is GitHub's, not Hangar's choice. */
+  private static final String RUN_CANCELLED = "; run cancelled (GitHub cancels whole runs only)";
+
   /** VMs a job may make per attempt when other jobs keep taking its runners. */
   private static final int MAX_VMS_PER_ATTEMPT = 4;
 
@@ -95,7 +98,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     while (!own.startedOrCompleted()) {
       if (countOnlyUnservedVms && lastVmFoundNoTemplate()) {
         result = JobOutcome.Result.UNKNOWN_TEMPLATE;
-        detail = vms.get(vms.size() - 1).detail() + "; run cancelled (GitHub cancels whole runs only)";
+        detail = newestVm().detail() + RUN_CANCELLED;
         cancelRunOnGitHub(detail);
         break;
       }
@@ -191,21 +194,27 @@ public class JobWorkflowImpl implements JobWorkflow {
     return (int) Math.max(unserved, vms.size() / MAX_VMS_PER_ATTEMPT);
   }
 
+  /** The VM made last, or {@code null} before the first. */
+  private VmLife newestVm() {
+    return vms.isEmpty() ? null : vms.get(vms.size() - 1);
+  }
+
   private boolean lastVmFoundNoTemplate() {
-    return !vms.isEmpty() && vms.get(vms.size() - 1).templateMissing();
+    return newestVm() != null && newestVm().templateMissing();
   }
 
   private boolean lastVmFoundNoHost() {
-    return !vms.isEmpty() && vms.get(vms.size() - 1).noHostInTime();
+    return newestVm() != null && newestVm().noHostInTime();
   }
 
   private String giveUpReason() {
     if (lastVmFoundNoHost()) {
-      return vms.get(vms.size() - 1).detail() + "; run cancelled (GitHub cancels whole runs only)";
+      return newestVm().detail() + RUN_CANCELLED;
     }
     return "GitHub started the job on none of "
         + vms.size()
-        + " VMs; run cancelled (GitHub cancels whole runs only)";
+        + " VMs"
+        + RUN_CANCELLED;
   }
 
   private JobOutcome finish(JobOutcome.Result result, String detail) {
@@ -238,7 +247,7 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   /** What the Web UI can search this job by, now. */
   private SearchAttributesPublisher.Snapshot searchable() {
-    VmLife newest = vms.isEmpty() ? null : vms.get(vms.size() - 1);
+    VmLife newest = newestVm();
     String conclusion = own.conclusion();
     if (conclusion == null && endResult != null && endResult != JobOutcome.Result.COMPLETED) {
       conclusion = endResult.name().toLowerCase(java.util.Locale.ROOT);
@@ -258,7 +267,7 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   @Override
   public JobStatus status() {
-    VmLife newest = vms.isEmpty() ? null : vms.get(vms.size() - 1);
+    VmLife newest = newestVm();
     List<JobStatus.VmStatus> vmStatuses = new ArrayList<>();
     for (VmLife vm : vms) {
       vmStatuses.add(
