@@ -1,6 +1,8 @@
 package dev.hangar.activities.host.anka;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.activities.host.GuestCommands;
+import dev.hangar.activities.host.RunnerScripts;
 import dev.hangar.activities.host.SafeNames;
 import dev.hangar.activities.host.VmDriver;
 import dev.hangar.workflows.Names;
@@ -14,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,27 +48,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class AnkaVmDriver implements VmDriver {
 
-  /** The directory in the VM user's home that holds Hangar's scripts and the JIT configuration. */
-  static final String GUEST_DIR = "hangar";
+  static final String GUEST_DIR = GuestCommands.GUEST_DIR;
 
-  /** What the state script prints before the state. */
-  static final String STATE_PREFIX = "hangar-runner-state=";
-
-  /** Run in the VM to start the runner. A constant: no name or secret is ever part of it. */
-  static final String START_COMMAND = "exec /bin/bash \"$HOME/" + GUEST_DIR + "/" + AnkaScripts.START + "\"";
-
-  /** Run in the VM to learn the runner's state. A constant. */
-  static final String STATE_COMMAND = "if [ -f \"$HOME/" + GUEST_DIR + "/" + AnkaScripts.STATE + "\" ];"
-      + " then exec /bin/bash \"$HOME/" + GUEST_DIR + "/" + AnkaScripts.STATE + "\";"
-      + " else echo " + STATE_PREFIX + "NOT_STARTED; fi";
-
-  private static final Pattern STATE_LINE = Pattern.compile(Pattern.quote(STATE_PREFIX) + "([A-Z_]+)");
   private static final Logger log = LoggerFactory.getLogger(AnkaVmDriver.class);
   private static final Runnable NO_TICK = () -> {};
 
   private final AnkaSettings settings;
   private final AnkaCli cli;
-  private final AnkaScripts scripts;
+  private final RunnerScripts scripts;
   private final Object pullLock = new Object();
 
   /**
@@ -79,7 +66,7 @@ public final class AnkaVmDriver implements VmDriver {
   public AnkaVmDriver(AnkaSettings settings) {
     this.settings = settings;
     this.cli = new AnkaCli(settings.executable().toString());
-    this.scripts = AnkaScripts.load(settings.scriptsDir());
+    this.scripts = RunnerScripts.load(settings.scriptsDir());
   }
 
   /**
@@ -248,7 +235,7 @@ public final class AnkaVmDriver implements VmDriver {
       Path dir = Files.createDirectory(staging.resolve(GUEST_DIR),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       scripts.writeTo(dir);
-      Path config = Files.createFile(dir.resolve(".jitconfig"),
+      Path config = Files.createFile(dir.resolve(GuestCommands.JIT_CONFIG_FILE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(config, jitConfig, StandardCharsets.UTF_8);
       AnkaReply copied = cli.json(settings.commandTimeout(), List.of("cp", "-a", dir.toString(), vm + ":"));
@@ -259,13 +246,13 @@ public final class AnkaVmDriver implements VmDriver {
     } finally {
       deleteTree(staging);
     }
-    AnkaCli.Output out = cli.run(settings.commandTimeout(), List.of("run", vm, "/bin/bash", "-c", START_COMMAND), NO_TICK);
+    AnkaCli.Output out = cli.run(settings.commandTimeout(), List.of("run", vm, "/bin/bash", "-c", GuestCommands.START_COMMAND), NO_TICK);
     if (out.exitCode() != 0) {
       AnkaReply reply = out.reply();
       if (reply.notFound()) {
         throw new VmMissingException(vm);
       }
-      throw new IOException(AnkaScripts.START + " in VM " + vm + " exited with " + out.exitCode() + ": "
+      throw new IOException(RunnerScripts.START + " in VM " + vm + " exited with " + out.exitCode() + ": "
           + lastLine(out));
     }
     log.info("runner started in VM {}", vm);
@@ -281,8 +268,8 @@ public final class AnkaVmDriver implements VmDriver {
     if (!"running".equals(shown.body().path("status").asText())) {
       return RunnerState.NO_VM;
     }
-    AnkaCli.Output out = cli.run(settings.commandTimeout(), List.of("run", vm, "/bin/bash", "-c", STATE_COMMAND), NO_TICK);
-    Optional<RunnerState> state = parseState(out.lines());
+    AnkaCli.Output out = cli.run(settings.commandTimeout(), List.of("run", vm, "/bin/bash", "-c", GuestCommands.STATE_COMMAND), NO_TICK);
+    Optional<RunnerState> state = GuestCommands.parseState(out.lines());
     if (state.isPresent()) {
       return state.get();
     }
@@ -291,29 +278,6 @@ public final class AnkaVmDriver implements VmDriver {
       return RunnerState.NO_VM;
     }
     throw new IOException("cannot read the runner's state in VM " + vm + " (exit " + out.exitCode() + "): " + lastLine(out));
-  }
-
-  /**
-   * The last {@code hangar-runner-state=<STATE>} in the output, found anywhere in a line (so also
-   * inside a JSON envelope, should {@code anka -j run} wrap the command's output in one).
-   */
-  static Optional<RunnerState> parseState(List<String> lines) {
-    for (int i = lines.size() - 1; i >= 0; i--) {
-      Matcher m = STATE_LINE.matcher(lines.get(i));
-      String last = null;
-      while (m.find()) {
-        last = m.group(1);
-      }
-      if (last != null) {
-        for (RunnerState s : RunnerState.values()) {
-          if (s != RunnerState.NO_VM && s.name().equals(last)) {
-            return Optional.of(s);
-          }
-        }
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
   }
 
   @Override
@@ -427,13 +391,7 @@ public final class AnkaVmDriver implements VmDriver {
   }
 
   private static String lastLine(AnkaCli.Output out) {
-    for (int i = out.lines().size() - 1; i >= 0; i--) {
-      String line = out.lines().get(i).strip();
-      if (!line.isEmpty()) {
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
-      }
-    }
-    return "(no output)";
+    return GuestCommands.lastLine(out.lines());
   }
 
   private static void deleteTree(Path dir) {

@@ -2,6 +2,7 @@ package dev.hangar.activities.host.anka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.activities.host.GuestCommands;
 import dev.hangar.activities.host.VmDriver.RunnerState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,11 +53,11 @@ class AnkaReplyTest {
 
   @Test
   void theRunnerStateIsFoundInPlainOrWrappedOutput() {
-    assertThat(AnkaVmDriver.parseState(List.of("motd", "hangar-runner-state=RUNNING"))).contains(RunnerState.RUNNING);
-    assertThat(AnkaVmDriver.parseState(List.of(
+    assertThat(GuestCommands.parseState(List.of("motd", "hangar-runner-state=RUNNING"))).contains(RunnerState.RUNNING);
+    assertThat(GuestCommands.parseState(List.of(
         "{\"status\":\"OK\",\"body\":\"hangar-runner-state=EXITED_OK\\n\"}"))).contains(RunnerState.EXITED_OK);
-    assertThat(AnkaVmDriver.parseState(List.of("hangar-runner-state=NO_VM"))).isEmpty();
-    assertThat(AnkaVmDriver.parseState(List.of("hangar-runner-state=BOGUS"))).isEmpty();
-    assertThat(AnkaVmDriver.parseState(List.of())).isEmpty();
+    assertThat(GuestCommands.parseState(List.of("hangar-runner-state=NO_VM"))).isEmpty();
+    assertThat(GuestCommands.parseState(List.of("hangar-runner-state=BOGUS"))).isEmpty();
+    assertThat(GuestCommands.parseState(List.of())).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package dev.hangar.activities.host.anka;
+package dev.hangar.activities.host;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,23 +16,24 @@ import org.slf4j.LoggerFactory;
  * The scripts Hangar copies into each VM: the built-in {@code start-runner.sh}, {@code
  * run-runner.sh} and {@code runner-state.sh} (resources beside this class), each replaced by a file
  * of the same name in the configured scripts directory, plus the optional runner hooks {@code
- * job-started.sh} and {@code job-completed.sh} from that directory. Read once, at start-up.
+ * job-started.sh} and {@code job-completed.sh} from that directory. Read once, at start-up. The
+ * same for every driver (Anka, Tart): only how the files reach the VM differs.
  */
-final class AnkaScripts {
+public final class RunnerScripts {
 
-  static final String START = "start-runner.sh";
-  static final String RUN = "run-runner.sh";
-  static final String STATE = "runner-state.sh";
-  static final String HOOK_STARTED = "job-started.sh";
-  static final String HOOK_COMPLETED = "job-completed.sh";
-  static final List<String> BUILT_IN = List.of(START, RUN, STATE);
-  static final List<String> HOOKS = List.of(HOOK_STARTED, HOOK_COMPLETED);
+  public static final String START = "start-runner.sh";
+  public static final String RUN = "run-runner.sh";
+  public static final String STATE = "runner-state.sh";
+  public static final String HOOK_STARTED = "job-started.sh";
+  public static final String HOOK_COMPLETED = "job-completed.sh";
+  public static final List<String> BUILT_IN = List.of(START, RUN, STATE);
+  public static final List<String> HOOKS = List.of(HOOK_STARTED, HOOK_COMPLETED);
 
-  private static final Logger log = LoggerFactory.getLogger(AnkaScripts.class);
+  private static final Logger log = LoggerFactory.getLogger(RunnerScripts.class);
 
   private final Map<String, byte[]> files;
 
-  private AnkaScripts(Map<String, byte[]> files) {
+  private RunnerScripts(Map<String, byte[]> files) {
     this.files = files;
   }
 
@@ -42,10 +43,10 @@ final class AnkaScripts {
    * @param overrides a directory, or {@code null}
    * @throws IllegalArgumentException if {@code overrides} is not a readable directory
    */
-  static AnkaScripts load(Path overrides) {
+  public static RunnerScripts load(Path overrides) {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : BUILT_IN) {
-      try (InputStream in = AnkaScripts.class.getResourceAsStream("scripts/" + name)) {
+      try (InputStream in = RunnerScripts.class.getResourceAsStream("scripts/" + name)) {
         if (in == null) {
           throw new IllegalStateException("built-in script " + name + " is missing from the classpath");
         }
@@ -70,7 +71,7 @@ final class AnkaScripts {
         }
       }
     }
-    return new AnkaScripts(files);
+    return new RunnerScripts(files);
   }
 
   private static List<String> concat() {
@@ -78,18 +79,18 @@ final class AnkaScripts {
   }
 
   /** The names of the files copied into each VM. */
-  List<String> names() {
+  public List<String> names() {
     return List.copyOf(files.keySet());
   }
 
   /** The content of one script, or {@code null}. */
-  byte[] content(String name) {
+  public byte[] content(String name) {
     byte[] b = files.get(name);
     return b == null ? null : b.clone();
   }
 
   /** Writes every script into {@code dir}, mode 0700. */
-  void writeTo(Path dir) throws IOException {
+  public void writeTo(Path dir) throws IOException {
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
       Path file = Files.createFile(dir.resolve(e.getKey()),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
