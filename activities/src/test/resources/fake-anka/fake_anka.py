@@ -3,16 +3,17 @@
 
 State directory: $FAKE_ANKA_STATE (required). What it checks and what it does not: README.md.
 """
-import fcntl
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from datetime import datetime, timezone
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fake-common"))
+from fakevm import Locked, kill_process_groups, load_config as load_config_file, read_json, use_failure, write_fake_runner, write_json  # noqa: E402
 
 APPLE_LIMIT = ('Failed to start the VM: Error Domain=VZErrorDomain Code=6 "The number of virtual machines '
                'exceeds the limit. The maximum supported number of active virtual machines has been reached."')
@@ -27,24 +28,6 @@ DEFAULT_CONFIG = {
     "available_bytes": 500 * 1024 ** 3,
     "fail": {},
 }
-
-FAKE_RUNNER = r"""#!/bin/bash
-# fake GitHub Actions runner (fake anka): takes --jitconfig, runs the job hooks like the real runner,
-# and ends when $HOME/.fake-runner-finish appears; its content is the exit code.
-config=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --jitconfig) config="$2"; shift 2 ;;
-    *) echo "fake runner: unknown argument $1" >&2; exit 64 ;;
-  esac
-done
-[ -n "$config" ] || { echo "fake runner: --jitconfig is required" >&2; exit 64; }
-printf '%s' "$config" > "$HOME/.fake-runner-received"
-if [ -n "${ACTIONS_RUNNER_HOOK_JOB_STARTED:-}" ]; then /bin/bash "$ACTIONS_RUNNER_HOOK_JOB_STARTED"; fi
-while [ ! -f "$HOME/.fake-runner-finish" ]; do sleep 0.1; done
-if [ -n "${ACTIONS_RUNNER_HOOK_JOB_COMPLETED:-}" ]; then /bin/bash "$ACTIONS_RUNNER_HOOK_JOB_COMPLETED"; fi
-exit "$(cat "$HOME/.fake-runner-finish")"
-"""
 
 STATE = None
 CONFIG = None
@@ -82,38 +65,15 @@ def path(*parts):
     return os.path.join(STATE, *parts)
 
 
-def read_json(p, default=None):
-    try:
-        with open(p) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return default
-
-
-def write_json(p, data):
-    tmp = p + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(data, f)
-    os.replace(tmp, p)
-
-
 def load_config():
-    cfg = json.loads(json.dumps(DEFAULT_CONFIG))
-    cfg.update(read_json(path("config.json"), {}))
-    return cfg
+    return load_config_file(path("config.json"), DEFAULT_CONFIG)
 
 
 def maybe_fail(command, stage="before"):
     """Injected failures: config "fail": {"<command>": {"times": n, "message": m, "code": c, "after_lines": k}}."""
-    spec = CONFIG.get("fail", {}).get(command)
-    if not spec or spec.get("stage", "before") != stage:
-        return
-    if spec.get("times", 1) <= 0:
-        return
-    cfg = read_json(path("config.json"), {})
-    cfg.setdefault("fail", {})[command] = dict(spec, times=spec.get("times", 1) - 1)
-    write_json(path("config.json"), cfg)
-    raise AnkaError(spec.get("message", f"fake: injected failure of {command}"), spec.get("code", 1))
+    spec = use_failure(path("config.json"), CONFIG, command, stage)
+    if spec:
+        raise AnkaError(spec.get("message", f"fake: injected failure of {command}"), spec.get("code", 1))
 
 
 # ---- options -------------------------------------------------------------------------------------
@@ -198,20 +158,7 @@ def find(name):
 
 
 def kill_vm_processes(name):
-    pgids_file = path("vms", name, "pgids")
-    try:
-        with open(pgids_file) as f:
-            pgids = [int(x) for x in f.read().split()]
-    except FileNotFoundError:
-        return
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pgid in pgids:
-            try:
-                os.killpg(pgid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.1)
-    os.remove(pgids_file)
+    kill_process_groups(path("vms", name, "pgids"))
 
 
 def start_vm(meta):
@@ -303,11 +250,7 @@ def do_pull(opts, pos):
               "message": f"pulling {name} ({100 * (i + 1) // steps}%)"}, final=False)
     tdir = path("templates", name)
     staging = path("templates", f".pull-{name}-{uuid.uuid4()}")
-    os.makedirs(os.path.join(staging, "home", "actions-runner"))
-    runner = os.path.join(staging, "home", "actions-runner", "run.sh")
-    with open(runner, "w") as f:
-        f.write(FAKE_RUNNER)
-    os.chmod(runner, 0o755)
+    write_fake_runner(os.path.join(staging, "home"))
     meta = {"name": name, "uuid": (local or {}).get("uuid", str(uuid.uuid4())), "version": chosen,
             "creation_date": now(), "status": "stopped", "cpu_cores": reg.get("cpu_cores", 4),
             "ram_size": reg.get("ram_size", 8 * 1024 ** 3), "hard_drive": reg.get("hard_drive", 80 * 1024 ** 3),
@@ -446,6 +389,7 @@ def cmd_delete(args):
     return ok({})
 
 
+
 def guest_path(spec):
     """'vm:path' -> (vm meta, absolute host path of path inside the VM's home)."""
     name, _, inner = spec.partition(":")
@@ -561,14 +505,8 @@ def error(e):
     return 1
 
 
-class locked:
-    def __enter__(self):
-        self.f = open(path(".lock"), "a")
-        fcntl.flock(self.f, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.f, fcntl.LOCK_UN)
-        self.f.close()
+def locked():
+    return Locked(path(".lock"))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The constant shell commands a driver runs inside a VM (with {@code /bin/bash -c}) to start the
@@ -32,6 +34,7 @@ public final class GuestCommands {
       + " then exec /bin/bash \"$HOME/" + GUEST_DIR + "/" + RunnerScripts.STATE + "\";"
       + " else echo " + STATE_PREFIX + "NOT_STARTED; fi";
 
+  private static final Logger log = LoggerFactory.getLogger(GuestCommands.class);
   private static final Pattern STATE_LINE = Pattern.compile(Pattern.quote(STATE_PREFIX) + "([A-Z_]+)");
 
   private GuestCommands() {}
@@ -57,6 +60,23 @@ public final class GuestCommands {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a driver must start the runner, given its state.
+   *
+   * @return {@code false} if it is running already (logged), {@code true} otherwise
+   * @throws VmDriver.VmMissingException if there is no VM
+   */
+  public static boolean mustStartRunner(String vm, RunnerState state) throws VmDriver.VmMissingException {
+    if (state == RunnerState.NO_VM) {
+      throw new VmDriver.VmMissingException(vm);
+    }
+    if (state == RunnerState.RUNNING) {
+      log.info("runner in VM {} is already running", vm);
+      return false;
+    }
+    return true;
   }
 
   /** The last non-blank line of a command's output, at most 200 characters, for error messages. */

@@ -1,14 +1,14 @@
 package dev.hangar.activities.host.anka;
 
+import static dev.hangar.activities.host.DriverTests.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.VmDriver;
 import dev.hangar.activities.host.VmDriver.RunnerState;
-import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -345,19 +345,13 @@ class AnkaVmDriverTest {
 
   // ---- hostile names ----
 
-  static Stream<String> hostileNames() {
-    return Stream.of(
-        "hangar-1-1; rm -rf /", "$(touch /tmp/pwned)", "`id`", "a'b", "a\"b", "hangar-1-1\nclone",
-        "x".repeat(10_000), "hängar-1-1", "ハンガー", "-rf", "--copy", "..", "a/../b", "", " ", "a b", "vm:");
-  }
-
   @ParameterizedTest
-  @MethodSource("hostileNames")
+  @MethodSource("dev.hangar.activities.host.DriverTests#hostileNames")
   void hostileNamesAreRefusedBeforeAnyProcessStarts(String name) throws IOException {
     int before = fake.argvs().size();
     TemplateRef hostileTemplate = new TemplateRef(name, null, SIZE);
     TemplateRef hostileTag = new TemplateRef("macos-15", name, SIZE);
-    List<ThrowingCall> calls = List.of(
+    List<DriverTests.ThrowingCall> calls = List.of(
         () -> driver.cloneAndStart(name, V1),
         () -> driver.cloneAndStart("hangar-1-1", hostileTemplate),
         () -> driver.cloneAndStart("hangar-1-1", hostileTag),
@@ -368,15 +362,7 @@ class AnkaVmDriverTest {
         () -> driver.runnerState(name),
         () -> driver.delete(name),
         () -> driver.registryResources(hostileTemplate));
-    for (ThrowingCall call : calls) {
-      assertThatThrownBy(call::run)
-          .isInstanceOf(ApplicationFailure.class)
-          .satisfies(e -> {
-            ApplicationFailure f = (ApplicationFailure) e;
-            assertThat(f.getType()).isEqualTo(Failures.INVALID_NAME);
-            assertThat(f.isNonRetryable()).isTrue();
-          });
-    }
+    DriverTests.assertRefusedAsInvalidNames(calls);
     assertThat(fake.argvs()).hasSize(before);
   }
 
@@ -387,27 +373,9 @@ class AnkaVmDriverTest {
     }
   }
 
-  interface ThrowingCall {
-    void run() throws Exception;
-  }
-
   private static long stagingDirs() throws IOException {
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return s.filter(p -> p.getFileName().toString().startsWith("hangar-anka-")).count();
-    }
-  }
-
-  interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void eventually(Condition condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(100);
     }
   }
 }

@@ -1,14 +1,13 @@
 package dev.hangar.activities.host.anka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.activities.host.DriverTests;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,9 +21,11 @@ final class FakeAnka {
   final Path state;
   final Path executable;
   final ObjectNode config = JSON.createObjectNode();
+  private final DriverTests.FakeState files;
 
   FakeAnka(Path dir) throws IOException, URISyntaxException {
     state = Files.createDirectories(dir.resolve("state"));
+    files = new DriverTests.FakeState(state);
     Path script = Path.of(FakeAnka.class.getResource("/fake-anka/fake_anka.py").toURI());
     executable = dir.resolve("anka");
     Files.writeString(executable, "#!/bin/sh\nFAKE_ANKA_STATE='" + state + "' exec python3 '" + script + "' \"$@\"\n");
@@ -80,30 +81,21 @@ final class FakeAnka {
 
   /** Every argv the fake received, one list per invocation. */
   List<List<String>> argvs() throws IOException {
-    Path log = state.resolve("argv.log");
-    List<List<String>> all = new ArrayList<>();
-    if (!Files.exists(log)) {
-      return all;
-    }
-    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      all.add(List.of(JSON.readValue(line, String[].class)));
-    }
-    return all;
+    return files.argvs();
   }
 
   /** The raw argv log, for "never contains" checks. */
   String argvLog() throws IOException {
-    Path log = state.resolve("argv.log");
-    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    return files.argvLog();
   }
 
   /** The VM's home directory inside the fake. */
   Path home(String vm) {
-    return state.resolve("vms").resolve(vm).resolve("home");
+    return files.home(vm);
   }
 
   /** Ends the fake runner's job in the VM with this exit code. */
   void finishRunner(String vm, int exitCode) throws IOException {
-    Files.writeString(home(vm).resolve(".fake-runner-finish"), Integer.toString(exitCode));
+    files.finishRunner(vm, exitCode);
   }
 }

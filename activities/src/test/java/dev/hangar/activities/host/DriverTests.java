@@ -1,0 +1,101 @@
+package dev.hangar.activities.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.workflows.Failures;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the driver tests against the fake CLIs share. */
+public final class DriverTests {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DriverTests() {}
+
+  /** A call that may throw. */
+  public interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  /** A condition polled by {@link #eventually}. */
+  public interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Waits up to 20 s for the condition. */
+  public static void eventually(Condition condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Names a workflow file could carry that must never reach a command line. */
+  public static Stream<String> hostileNames() {
+    return Stream.of(
+        "hangar-1-1; rm -rf /", "$(touch /tmp/pwned)", "`id`", "a'b", "a\"b", "hangar-1-1\nclone",
+        "x".repeat(10_000), "hängar-1-1", "ハンガー", "-rf", "--copy", "--no-graphics", "..", "a/../b", "", " ",
+        "a b", "vm:", "ghcr.io/evil/x:1", "x@sha256:0");
+  }
+
+  /** Each call fails as a non-retryable {@code InvalidName}. */
+  public static void assertRefusedAsInvalidNames(List<ThrowingCall> calls) {
+    for (ThrowingCall call : calls) {
+      assertThatThrownBy(call::run)
+          .isInstanceOf(ApplicationFailure.class)
+          .satisfies(e -> {
+            ApplicationFailure f = (ApplicationFailure) e;
+            assertThat(f.getType()).isEqualTo(Failures.INVALID_NAME);
+            assertThat(f.isNonRetryable()).isTrue();
+          });
+    }
+  }
+
+  /**
+   * The state directory of a fake CLI ({@code fake-anka}, {@code fake-tart}): its {@code argv.log}
+   * and its VMs' home directories under {@code vms/<name>/home}.
+   */
+  public record FakeState(Path dir) {
+
+    /** Every argv the fake received, one list per invocation. */
+    public List<List<String>> argvs() throws IOException {
+      Path log = dir.resolve("argv.log");
+      if (!Files.exists(log)) {
+        return List.of();
+      }
+      List<List<String>> all = new java.util.ArrayList<>();
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        all.add(List.of(JSON.readValue(line, String[].class)));
+      }
+      return all;
+    }
+
+    /** The raw argv log, for "never contains" checks. */
+    public String argvLog() throws IOException {
+      Path log = dir.resolve("argv.log");
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    /** The VM's home directory inside the fake. */
+    public Path home(String vm) {
+      return dir.resolve("vms").resolve(vm).resolve("home");
+    }
+
+    /** Ends the fake runner's job in the VM with this exit code. */
+    public void finishRunner(String vm, int exitCode) throws IOException {
+      Files.writeString(home(vm).resolve(".fake-runner-finish"), Integer.toString(exitCode));
+    }
+  }
+}

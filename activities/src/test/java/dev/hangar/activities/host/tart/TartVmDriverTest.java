@@ -1,0 +1,439 @@
+package dev.hangar.activities.host.tart;
+
+import static dev.hangar.activities.host.DriverTests.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.activities.host.DriverTests;
+import dev.hangar.activities.host.VmDriver;
+import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.workflows.template.Resources;
+import dev.hangar.workflows.template.TemplateRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TartVmDriverTest {
+
+  static final Resources SIZE = new Resources(4, 8192, 50);
+  static final TemplateRef V1 = new TemplateRef("macos-15", "v1", SIZE);
+  static final TemplateRef LATEST = new TemplateRef("macos-15", null, SIZE);
+  static final String REF_V1 = FakeTart.REGISTRY + "/macos-15:v1";
+  static final String JIT = "eyJqaXQiOiJ0YXJ0LXNlY3JldCJ9-jit-secret-tart-5d1e";
+
+  @TempDir Path dir;
+  FakeTart fake;
+  TartVmDriver driver;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fake = new FakeTart(dir);
+    driver = new TartVmDriver(fake.settings(null));
+  }
+
+  @AfterEach
+  void deleteVms() throws IOException {
+    for (String vm : driver.list()) {
+      driver.delete(vm); // stops the fake `tart run` processes and runners
+    }
+  }
+
+  VmDriver.Vm running(String vm) throws IOException {
+    driver.ensureTemplate(V1, () -> {});
+    return driver.cloneAndStart(vm, V1);
+  }
+
+  long count(String command) throws IOException {
+    return fake.files().argvs().stream().filter(a -> a.get(0).equals(command)).count();
+  }
+
+  // ---- start-up ----
+
+  @Test
+  void verifyReportsTheVersion() {
+    assertThat(driver.verify()).isEqualTo("2.31.0");
+  }
+
+  @Test
+  void anExecutableThatDoesNotRunIsRefused() {
+    TartVmDriver missing = new TartVmDriver(fake.settings(null).withExecutable(dir.resolve("no-such-tart")));
+    assertThatThrownBy(missing::verify)
+        .isInstanceOf(TartUnusableException.class)
+        .hasMessageContaining("cannot run")
+        .hasMessageContaining("no-such-tart");
+  }
+
+  @Test
+  void aBadRegistryIsRefused() {
+    for (String registry : List.of("-rf", "a b", "$(id)", "x;y", "https://ghcr.io/x", "ghcr.io/x:tag", "GHCR.io/x")) {
+      assertThatThrownBy(() -> new TartSettings(fake.executable, null, registry, null, null, null, null))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(TartSettings.defaults().registry()).isEqualTo("ghcr.io/cirruslabs");
+  }
+
+  // ---- templates ----
+
+  @Test
+  void aPullStreamsProgressAndThenTheTemplateIsPresent() throws IOException {
+    fake.set("pull_seconds", 2.5).set("pull_steps", 5);
+    AtomicInteger ticks = new AtomicInteger();
+
+    assertThat(driver.templatePresent(V1)).isFalse();
+    assertThat(driver.ensureTemplate(V1, ticks::incrementAndGet)).isTrue();
+
+    assertThat(ticks.get()).isGreaterThanOrEqualTo(2);
+    assertThat(driver.templatePresent(V1)).isTrue();
+    assertThat(driver.templatePresent(new TemplateRef("macos-15", "v2", SIZE))).isFalse();
+    assertThat(fake.files().argvs()).contains(List.of("pull", REF_V1));
+  }
+
+  @Test
+  void aPresentTemplateIsNotPulledAgain() throws IOException {
+    driver.ensureTemplate(V1, () -> {});
+    assertThat(driver.ensureTemplate(V1, () -> {})).isTrue();
+    assertThat(count("pull")).isEqualTo(1);
+  }
+
+  @Test
+  void aTemplateWithoutATagIsLatest() throws IOException {
+    assertThat(driver.ensureTemplate(LATEST, () -> {})).isTrue();
+    assertThat(fake.files().argvs()).contains(List.of("pull", FakeTart.REGISTRY + "/macos-15:latest"));
+    assertThat(driver.templatePresent(LATEST)).isTrue();
+    assertThat(driver.templatePresent(V1)).isFalse();
+  }
+
+  @Test
+  void aTemplateInNoRegistryIsNotFound() throws IOException {
+    assertThat(driver.ensureTemplate(new TemplateRef("macos-99", null, SIZE), () -> {})).isFalse();
+    assertThat(driver.ensureTemplate(new TemplateRef("macos-15", "v9", SIZE), () -> {})).isFalse();
+  }
+
+  @Test
+  void aPullThatFailsMidwayIsAnErrorAndLeavesNoTemplate() throws IOException {
+    fake.fail("pull", 1, "mid");
+    assertThatThrownBy(() -> driver.ensureTemplate(V1, () -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("pull " + REF_V1 + " failed")
+        .hasMessageContaining("injected failure");
+    assertThat(driver.templatePresent(V1)).isFalse();
+    assertThat(driver.ensureTemplate(V1, () -> {})).isTrue(); // the retry succeeds
+  }
+
+  @Test
+  void aCancelledHeartbeatStopsThePull() throws IOException {
+    fake.set("pull_seconds", 5.0).set("pull_steps", 5);
+    assertThatThrownBy(() -> driver.ensureTemplate(V1, () -> {
+      throw new IllegalStateException("cancelled");
+    })).hasMessage("cancelled");
+  }
+
+  @Test
+  void templatesListsTheRegistrysTaggedImagesAndDeletesThem() throws Exception {
+    driver.ensureTemplate(V1, () -> {});
+    driver.ensureTemplate(LATEST, () -> {});
+    assertThat(fake.tart("pull", "ghcr.io/other/macos-15:v1")).isEqualTo(1); // not in the fake registry
+    Instant before = Instant.now().minusSeconds(120);
+
+    List<VmDriver.TemplateInfo> templates = driver.templates();
+
+    assertThat(templates).extracting(VmDriver.TemplateInfo::id, VmDriver.TemplateInfo::tag)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("macos-15", "v1"),
+            org.assertj.core.groups.Tuple.tuple("macos-15", null)); // digests are not templates
+    assertThat(templates).allSatisfy(t -> {
+      assertThat(t.sizeBytes()).isEqualTo(30L << 30);
+      assertThat(t.lastUsed()).isAfter(before);
+      assertThat(t.inUse()).isFalse();
+    });
+
+    driver.deleteTemplate("macos-15", "v1");
+    driver.deleteTemplate("macos-15", "v1"); // already gone: nothing to do
+    assertThat(driver.templatePresent(V1)).isFalse();
+    assertThat(driver.templatePresent(LATEST)).isTrue();
+    assertThat(fake.files().argvs()).contains(List.of("delete", REF_V1));
+  }
+
+  @Test
+  void aVmClonedFromATemplateSurvivesItsDeletion() throws IOException {
+    running("hangar-1-1");
+    driver.deleteTemplate("macos-15", "v1");
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NOT_STARTED);
+  }
+
+  // ---- VMs ----
+
+  @Test
+  void aVmIsClonedAndRunsDetached() throws IOException {
+    VmDriver.Vm vm = running("hangar-1-1");
+
+    assertThat(vm.name()).isEqualTo("hangar-1-1");
+    assertThat(vm.address()).startsWith("192.168.64.");
+    assertThat(driver.list()).containsExactly("hangar-1-1");
+    assertThat(fake.files().argvs()).contains(
+        List.of("clone", REF_V1, "hangar-1-1"),
+        List.of("run", "--no-graphics", "hangar-1-1"),
+        List.of("ip", "--wait", "10", "hangar-1-1"));
+    assertThat(fake.runLogs.resolve("hangar-1-1.log")).content().contains("hangar-1-1 is running");
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NOT_STARTED);
+  }
+
+  @Test
+  void anExistingVmIsReusedNeverClonedOver() throws IOException {
+    running("hangar-1-1");
+    fake.files().finishRunner("hangar-1-1", 0); // a mark in the VM: Tart's clone would replace the VM and lose it
+    VmDriver.Vm again = driver.cloneAndStart("hangar-1-1", V1);
+    assertThat(again.name()).isEqualTo("hangar-1-1");
+    assertThat(count("clone")).isEqualTo(1);
+    assertThat(count("run")).isEqualTo(1);
+    assertThat(fake.files().home("hangar-1-1").resolve(".fake-runner-finish")).exists();
+  }
+
+  @Test
+  void aStoppedVmIsStartedAgain() throws Exception {
+    running("hangar-1-1");
+    assertThat(fake.tart("stop", "hangar-1-1")).isZero();
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NO_VM);
+    driver.cloneAndStart("hangar-1-1", V1);
+    assertThat(count("run")).isEqualTo(2);
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NOT_STARTED);
+  }
+
+  @Test
+  void cloningFromATemplateNotOnTheHostFailsWithoutPulling() throws IOException {
+    assertThatThrownBy(() -> driver.cloneAndStart("hangar-1-1", V1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not on this host");
+    assertThat(count("clone")).isZero(); // `tart clone` would have pulled it, past the one-pull lock
+  }
+
+  @Test
+  void aThirdRunningVmHitsApplesLimit() throws Exception {
+    running("hangar-1-1");
+    running("hangar-2-1");
+    assertThatThrownBy(() -> running("hangar-3-1"))
+        .isInstanceOf(VmDriver.VmLimitException.class)
+        .hasMessageContaining("exceeds the system limit");
+
+    driver.delete("hangar-1-1");
+    assertThat(driver.cloneAndStart("hangar-3-1", V1).name()).isEqualTo("hangar-3-1"); // the retry succeeds
+  }
+
+  @Test
+  void applesOlderLimitTextIsALimitToo() throws Exception {
+    fake.set("max_running", 0).set("limit_text", "old");
+    assertThatThrownBy(() -> running("hangar-1-1"))
+        .isInstanceOf(VmDriver.VmLimitException.class)
+        .hasMessageContaining("maximum supported number of active virtual machines");
+  }
+
+  @Test
+  void aVmDeletedWhileRunningStillCountsAgainstTheLimit() throws Exception {
+    running("hangar-1-1");
+    running("hangar-2-1");
+    assertThat(fake.tart("delete", "hangar-1-1")).isZero(); // Tart deletes the files; its `run` goes on
+    assertThatThrownBy(() -> running("hangar-3-1")).isInstanceOf(VmDriver.VmLimitException.class);
+  }
+
+  @Test
+  void otherFailuresAreIoErrorsNotLimits() throws Exception {
+    driver.ensureTemplate(V1, () -> {});
+    fake.fail("clone", 1, "before");
+    assertThatThrownBy(() -> driver.cloneAndStart("hangar-1-1", V1))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(VmDriver.VmLimitException.class)
+        .hasMessageContaining("clone " + REF_V1 + " hangar-1-1 failed");
+    fake.fail("run", 1, "before");
+    assertThatThrownBy(() -> driver.cloneAndStart("hangar-1-1", V1))
+        .isNotInstanceOf(VmDriver.VmLimitException.class)
+        .hasMessageContaining("tart run hangar-1-1 exited at once")
+        .hasMessageContaining("injected failure of run");
+    assertThat(driver.cloneAndStart("hangar-1-1", V1).name()).isEqualTo("hangar-1-1");
+  }
+
+  @Test
+  void aVmThatGetsNoAddressIsAnIoError() throws Exception {
+    fake.set("boot_seconds", 30.0);
+    assertThatThrownBy(() -> running("hangar-1-1"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("ip hangar-1-1 failed")
+        .hasMessageContaining("no IP address found");
+  }
+
+  @Test
+  void deletingStopsAndDeletesAndAMissingVmIsFine() throws IOException {
+    running("hangar-1-1");
+    driver.delete("hangar-1-1");
+    driver.delete("hangar-1-1");
+    driver.delete("hangar-404-1");
+    assertThat(driver.list()).isEmpty();
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NO_VM);
+    assertThat(fake.files().argvs()).contains(List.of("stop", "--timeout", "5", "hangar-1-1"), List.of("delete", "hangar-1-1"));
+    assertThat(fake.runLogs.resolve("hangar-1-1.log")).doesNotExist();
+    running("hangar-2-1");
+    running("hangar-3-1"); // both slots are free again
+  }
+
+  @Test
+  void aFailedDeleteIsAnIoError() throws IOException {
+    running("hangar-1-1");
+    fake.fail("delete", 1, "before");
+    assertThatThrownBy(() -> driver.delete("hangar-1-1")).isInstanceOf(IOException.class);
+    driver.delete("hangar-1-1");
+    assertThat(driver.list()).isEmpty();
+  }
+
+  @Test
+  void onlyHangarsVmsAreListed() throws Exception {
+    driver.ensureTemplate(V1, () -> {});
+    assertThat(fake.tart("clone", REF_V1, "my-own-vm")).isZero();
+    running("hangar-1-1");
+    assertThat(driver.list()).containsExactly("hangar-1-1");
+  }
+
+  // ---- the runner ----
+
+  @Test
+  void theRunnerGetsItsConfigThroughStdinNeverAnArgument() throws Exception {
+    running("hangar-1-1");
+
+    driver.startRunner("hangar-1-1", JIT);
+
+    eventually(() -> Files.exists(fake.files().home("hangar-1-1").resolve(".fake-runner-received")));
+    assertThat(fake.files().home("hangar-1-1").resolve(".fake-runner-received")).hasContent(JIT);
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING);
+    assertThat(fake.files().argvLog()).doesNotContain(JIT).doesNotContain("jit-secret");
+    assertThat(Files.readString(fake.runLogs.resolve("hangar-1-1.log"))).doesNotContain("jit-secret");
+    assertThat(fake.files().home("hangar-1-1").resolve("hangar/.jitconfig")).doesNotExist(); // read, then removed
+    assertThat(fake.files().argvs()).anyMatch(argv -> argv.size() > 3 && argv.subList(0, 3).equals(List.of("exec", "-i", "hangar-1-1"))
+        && argv.contains(".jitconfig") && argv.contains("600"));
+
+    fake.files().finishRunner("hangar-1-1", 0);
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_OK);
+  }
+
+  @Test
+  void theConfigFileIsOwnerOnlyAndTheScriptsExecutable() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.writeString(scripts.resolve("start-runner.sh"), "#!/bin/bash\necho kept\n"); // leaves the file in place
+    driver = new TartVmDriver(fake.settings(scripts));
+    running("hangar-1-1");
+
+    driver.startRunner("hangar-1-1", JIT);
+
+    Path guest = fake.files().home("hangar-1-1").resolve("hangar");
+    assertThat(guest.resolve(".jitconfig")).hasContent(JIT);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(guest.resolve(".jitconfig"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(guest.resolve("run-runner.sh"))))
+        .isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(guest))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(guest)) {
+      assertThat(files).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void aRunnerThatFailsIsReported() throws Exception {
+    running("hangar-1-1");
+    driver.startRunner("hangar-1-1", JIT);
+    fake.files().finishRunner("hangar-1-1", 3);
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_FAILED);
+  }
+
+  @Test
+  void startingARunningRunnerAgainLeavesItAlone() throws Exception {
+    running("hangar-1-1");
+    driver.startRunner("hangar-1-1", JIT);
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.RUNNING);
+    String pid = Files.readString(fake.files().home("hangar-1-1").resolve("hangar/runner.pid"));
+    long execs = count("exec");
+    driver.startRunner("hangar-1-1", JIT);
+    assertThat(fake.files().home("hangar-1-1").resolve("hangar/runner.pid")).hasContent(pid);
+    assertThat(count("exec")).isEqualTo(execs + 1); // the state only
+  }
+
+  @Test
+  void aRunnerInAMissingVmFailsAsMissing() {
+    assertThatThrownBy(() -> driver.startRunner("hangar-404-1", JIT)).isInstanceOf(VmDriver.VmMissingException.class);
+  }
+
+  @Test
+  void withoutTheGuestAgentTheRunnerCannotStartAndNoSecretLeaks() throws Exception {
+    running("hangar-1-1");
+    fake.set("guest_agent", false);
+    assertThatThrownBy(() -> driver.startRunner("hangar-1-1", JIT))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Tart Guest Agent")
+        .hasMessageNotContaining(JIT);
+  }
+
+  @Test
+  void aFailedWriteIsAnIoErrorWithoutTheSecret() throws Exception {
+    running("hangar-1-1");
+    fake.fail("exec", 1, "before");
+    assertThatThrownBy(() -> driver.startRunner("hangar-1-1", JIT))
+        .isInstanceOf(IOException.class)
+        .hasMessageNotContaining(JIT);
+  }
+
+  @Test
+  void scriptsCanBeOverriddenAndHooksAdded() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.writeString(scripts.resolve("job-started.sh"), "#!/bin/bash\necho started > \"$HOME/hook-started\"\n");
+    Files.writeString(scripts.resolve("job-completed.sh"), "#!/bin/bash\necho done > \"$HOME/hook-completed\"\n");
+    Files.writeString(scripts.resolve("runner-state.sh"),
+        "#!/bin/bash\necho custom > \"$HOME/custom-state-ran\"\necho hangar-runner-state=RUNNING\n");
+    driver = new TartVmDriver(fake.settings(scripts));
+    running("hangar-1-1");
+
+    driver.startRunner("hangar-1-1", JIT);
+    eventually(() -> Files.exists(fake.files().home("hangar-1-1").resolve("hook-started")));
+    fake.files().finishRunner("hangar-1-1", 0);
+    eventually(() -> Files.exists(fake.files().home("hangar-1-1").resolve("hook-completed")));
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING); // the custom state script
+    assertThat(fake.files().home("hangar-1-1").resolve("custom-state-ran")).exists();
+  }
+
+  @Test
+  void aScriptsDirectoryThatDoesNotExistIsRefused() {
+    assertThatThrownBy(() -> new TartVmDriver(fake.settings(dir.resolve("nope"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a directory");
+  }
+
+  // ---- hostile names ----
+
+  @ParameterizedTest
+  @MethodSource("dev.hangar.activities.host.DriverTests#hostileNames")
+  void hostileNamesAreRefusedBeforeAnyProcessStarts(String name) throws IOException {
+    int before = fake.files().argvs().size();
+    TemplateRef hostileTemplate = new TemplateRef(name, null, SIZE);
+    TemplateRef hostileTag = new TemplateRef("macos-15", name, SIZE);
+    List<DriverTests.ThrowingCall> calls = List.of(
+        () -> driver.cloneAndStart(name, V1),
+        () -> driver.cloneAndStart("hangar-1-1", hostileTemplate),
+        () -> driver.cloneAndStart("hangar-1-1", hostileTag),
+        () -> driver.ensureTemplate(hostileTemplate, () -> {}),
+        () -> driver.ensureTemplate(hostileTag, () -> {}),
+        () -> driver.templatePresent(hostileTemplate),
+        () -> driver.startRunner(name, JIT),
+        () -> driver.runnerState(name),
+        () -> driver.delete(name),
+        () -> driver.deleteTemplate(name, null),
+        () -> driver.deleteTemplate("macos-15", name));
+    DriverTests.assertRefusedAsInvalidNames(calls);
+    assertThat(fake.files().argvs()).hasSize(before);
+  }
+}
