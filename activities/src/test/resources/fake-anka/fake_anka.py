@@ -382,12 +382,26 @@ def cmd_delete(args):
         raise AnkaError("deletion needs confirmation: stdin is not a terminal (use --yes)")
     if not pos:
         raise AnkaError("usage: delete [options] vmid...")
+    if opt(opts, "-t", "--tag"):
+        raise AnkaError("fake anka: delete --tag is not implemented (deleting a tag frees no disk)")
     for name in pos:
+        if vm_meta(name) is None and template_meta(name) is not None:
+            delete_template(name)
+            continue
         vm_or_not_found(name)
         kill_vm_processes(name)
         shutil.rmtree(path("vms", name))
     return ok({})
 
+
+def delete_template(name):
+    """A template no linked clone depends on is deleted with its disk; otherwise Anka refuses."""
+    vms_dir = path("vms")
+    clones = sorted(n for n in (os.listdir(vms_dir) if os.path.isdir(vms_dir) else [])
+                    if (vm_meta(n) or {}).get("template") == name and (vm_meta(n) or {}).get("linked"))
+    if clones:
+        raise AnkaError(f"{name}: cannot delete a template that linked clones depend on: {', '.join(clones)}")
+    shutil.rmtree(path("templates", name))
 
 
 def guest_path(spec):

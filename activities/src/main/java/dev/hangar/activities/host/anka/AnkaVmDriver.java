@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       registry [--remote R] pull --check-download-size}, then {@code registry [--remote R] pull
  *       --shrink [--tag T] <id>}, one pull at a time per host,
  *       heartbeating while it prints progress and taking its last JSON line as the result (code 3:
- *       in no registry).
+ *       in no registry). Eviction: {@code list}, {@code show} ({@code image_size}) and {@code delete
+ *       --yes <id>}, see {@link AnkaTemplates}.
  *   <li>VMs: {@code clone [--tag T] <template> <vm>} (a linked clone, never {@code --copy}; code 18
  *       "already exists" reuses the VM), {@code show <vm>}, {@code start <vm>} (Apple's "maximum
  *       supported number of active virtual machines" becomes {@link VmLimitException}), {@code stop
@@ -56,6 +58,7 @@ public final class AnkaVmDriver implements VmDriver {
   private final AnkaSettings settings;
   private final AnkaCli cli;
   private final RunnerScripts scripts;
+  private final AnkaTemplates templates;
   private final Object pullLock = new Object();
 
   /**
@@ -67,6 +70,7 @@ public final class AnkaVmDriver implements VmDriver {
     this.settings = settings;
     this.cli = new AnkaCli(settings.executable().toString());
     this.scripts = RunnerScripts.load(settings.scriptsDir());
+    this.templates = new AnkaTemplates(cli, settings.commandTimeout(), Clock.systemUTC());
   }
 
   /**
@@ -125,6 +129,7 @@ public final class AnkaVmDriver implements VmDriver {
     String id = SafeNames.require("template id", template.id());
     String tag = SafeNames.requireOptional("template tag", template.tag());
     if (templatePresent(template)) {
+      templates.used(id);
       return true;
     }
     synchronized (pullLock) {
@@ -149,6 +154,7 @@ public final class AnkaVmDriver implements VmDriver {
       }
       check(reply, "registry pull " + id);
       log.info("template {} pulled", template);
+      templates.used(id);
       return true;
     }
   }
@@ -201,6 +207,7 @@ public final class AnkaVmDriver implements VmDriver {
       check(cloned, "clone " + id + " " + vm);
       log.info("VM {} cloned from {}", vm, template);
     }
+    templates.cloned(vm, id);
     AnkaReply shown = show(vm);
     if (shown.notFound()) {
       throw new IOException("VM " + vm + " vanished right after its clone");
@@ -221,12 +228,7 @@ public final class AnkaVmDriver implements VmDriver {
   @Override
   public void startRunner(String vmName, String jitConfig) throws IOException {
     String vm = SafeNames.require("VM name", vmName);
-    RunnerState state = runnerState(vm);
-    if (state == RunnerState.NO_VM) {
-      throw new VmMissingException(vm);
-    }
-    if (state == RunnerState.RUNNING) {
-      log.info("runner in VM {} is already running", vm);
+    if (!GuestCommands.mustStartRunner(vm, runnerState(vm))) {
       return;
     }
     Path staging = Files.createTempDirectory("hangar-anka-",
@@ -285,17 +287,30 @@ public final class AnkaVmDriver implements VmDriver {
     String vm = SafeNames.require("VM name", vmName);
     AnkaReply stopped = cli.json(settings.commandTimeout(), List.of("stop", vm));
     if (stopped.notFound()) {
+      templates.deleted(vm);
       return;
     }
     if (!stopped.ok()) {
       log.warn("could not stop VM {} ({}); deleting it anyway", vm, stopped.describe());
     }
     AnkaReply deleted = cli.json(settings.commandTimeout(), List.of("delete", "--yes", vm));
-    if (deleted.notFound()) {
-      return;
+    if (!deleted.notFound()) {
+      check(deleted, "delete " + vm);
+      log.info("VM {} deleted", vm);
     }
-    check(deleted, "delete " + vm);
-    log.info("VM {} deleted", vm);
+    templates.deleted(vm);
+  }
+
+  /** See {@link AnkaTemplates}. */
+  @Override
+  public List<TemplateInfo> templates() throws IOException {
+    return templates.list();
+  }
+
+  /** See {@link AnkaTemplates}. */
+  @Override
+  public void deleteTemplate(String id, String tag) throws IOException {
+    templates.delete(SafeNames.require("template id", id), SafeNames.requireOptional("template tag", tag));
   }
 
   /** Hangar's VMs on this host ({@code hangar-<jobId>-<n>}); templates and other VMs are left out. */
