@@ -2,6 +2,7 @@ package dev.hangar.host;
 
 import dev.hangar.activities.host.SafeNames;
 import dev.hangar.activities.host.anka.AnkaSettings;
+import dev.hangar.activities.host.tart.TartSettings;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.activities.templates.TemplateSpec;
@@ -57,7 +58,7 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
   }
 
   /** The drivers {@code hangar.host.driver} may name. */
-  static final List<String> DRIVERS = List.of("simulated", "anka");
+  static final List<String> DRIVERS = List.of("simulated", "anka", "tart");
 
   /**
    * {@code hangar.host.*}.
@@ -65,7 +66,8 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
    * @param id {@code hangar.host.id}: this host's id, which names its queue {@code
    *     hangar-host-<id>}; unique in the fleet. Default: the host name, lower-cased, with
    *     characters outside {@code [a-z0-9._-]} replaced by {@code -}
-   * @param driver {@code hangar.host.driver}: the VM driver, {@code simulated} or {@code anka}
+   * @param driver {@code hangar.host.driver}: the VM driver, {@code simulated}, {@code anka} or
+   *     {@code tart} (default simulated)
    * @param maxRunningVms {@code hangar.host.max-running-vms}: most VMs at once, reserved or running
    *     (default 2, Apple's licence for macOS guests)
    * @param skipCpuAndMemoryResourceChecks {@code hangar.host.skip-cpu-and-memory-resource-checks}:
@@ -86,6 +88,7 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
    *     are deleted to keep it (default 10, 0-90)
    * @param simulated {@code hangar.host.simulated.*}: the simulated driver
    * @param anka {@code hangar.host.anka.*}: the Anka driver
+   * @param tart {@code hangar.host.tart.*}: the Tart driver
    */
   record Host(
       String id,
@@ -98,7 +101,8 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       @DefaultValue("6h") Duration drainTimeout,
       @DefaultValue("10") int diskFreeBufferPercent,
       @DefaultValue Simulated simulated,
-      @DefaultValue Anka anka) {
+      @DefaultValue Anka anka,
+      @DefaultValue Tart tart) {
 
     Host {
       if (id == null || id.isBlank()) {
@@ -111,8 +115,7 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
       String chosen = driver == null ? "" : driver.trim().toLowerCase(Locale.ROOT);
       if (!DRIVERS.contains(chosen)) {
         throw new InvalidConfigException("hangar.host.driver",
-            "hangar.host.driver '" + driver + "' is not supported: use one of " + DRIVERS
-                + " (tart is not implemented yet)");
+            "hangar.host.driver '" + driver + "' is not supported: use one of " + DRIVERS);
       }
       driver = chosen;
       if (maxRunningVms < 1) {
@@ -177,15 +180,7 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
   record Anka(@DefaultValue("anka") String executable, Path scriptsDir, String registry) {
 
     Anka {
-      if (executable == null || executable.isBlank() || executable.startsWith("-")) {
-        throw new InvalidConfigException("hangar.host.anka.executable",
-            "hangar.host.anka.executable must name the anka executable (a name on PATH or a path), was '"
-                + executable + "'");
-      }
-      if (scriptsDir != null && !Files.isDirectory(scriptsDir)) {
-        throw new InvalidConfigException("hangar.host.anka.scripts-dir",
-            "hangar.host.anka.scripts-dir '" + scriptsDir + "' is not a directory");
-      }
+      requireExecutable("anka", executable, scriptsDir);
       if (registry != null && registry.isBlank()) {
         registry = null;
       }
@@ -202,6 +197,50 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
     /** The driver's settings. */
     AnkaSettings settings() {
       return new AnkaSettings(Path.of(executable), scriptsDir, registry, null, null);
+    }
+  }
+
+  /**
+   * {@code hangar.host.tart.*}: used when {@code hangar.host.driver} is {@code tart}. At startup
+   * the host runs {@code tart --version} and refuses to start if it does not answer. Template
+   * {@code <id>} at tag {@code <tag>} is the OCI image {@code <registry>/<id>:<tag>} ({@code
+   * latest} without a tag). The images need the Tart Guest Agent ({@code tart exec}); Cirrus Labs'
+   * images have it.
+   *
+   * @param executable {@code hangar.host.tart.executable}: the {@code tart} executable, a name looked
+   *     up on {@code PATH} or a path (default {@code tart})
+   * @param scriptsDir {@code hangar.host.tart.scripts-dir}: a directory of in-VM scripts and runner
+   *     hooks, as {@code hangar.host.anka.scripts-dir} (default: none, the built-in scripts only)
+   * @param registry {@code hangar.host.tart.registry}: the OCI repository prefix templates are
+   *     pulled from, lower-case {@code host[:port]/path} without a scheme (default {@code
+   *     ghcr.io/cirruslabs})
+   * @param runLogDir {@code hangar.host.tart.run-log-dir}: where each VM's {@code tart run} output
+   *     goes, one {@code <vm>.log} each, deleted with the VM (default {@code
+   *     <java.io.tmpdir>/hangar-tart})
+   * @param bootTimeout {@code hangar.host.tart.boot-timeout}: how long a started VM may take to get
+   *     an IP address, {@code tart ip --wait} (default 3m, 1s to 18h)
+   */
+  record Tart(
+      @DefaultValue("tart") String executable,
+      Path scriptsDir,
+      @DefaultValue(TartSettings.DEFAULT_REGISTRY) String registry,
+      Path runLogDir,
+      @DefaultValue("3m") Duration bootTimeout) {
+
+    Tart {
+      requireExecutable("tart", executable, scriptsDir);
+      requirePositive("hangar.host.tart.boot-timeout", bootTimeout);
+      try {
+        new TartSettings(Path.of(executable), null, registry, runLogDir, null, null, bootTimeout);
+      } catch (IllegalArgumentException e) {
+        String key = e.getMessage().contains("registry") ? "hangar.host.tart.registry" : "hangar.host.tart.boot-timeout";
+        throw new InvalidConfigException(key, key + " is invalid: " + e.getMessage());
+      }
+    }
+
+    /** The driver's settings. */
+    TartSettings settings() {
+      return new TartSettings(Path.of(executable), scriptsDir, registry, runLogDir, null, null, bootTimeout);
     }
   }
 
@@ -231,6 +270,19 @@ record HangarProperties(@DefaultValue Host host, @DefaultValue Secrets secrets, 
     @Override
     public String toString() {
       return "Secrets[key=(hidden)]";
+    }
+  }
+
+  /** Checks {@code hangar.host.<tool>.executable} and {@code hangar.host.<tool>.scripts-dir}. */
+  private static void requireExecutable(String tool, String executable, Path scriptsDir) {
+    String prefix = "hangar.host." + tool + ".";
+    if (executable == null || executable.isBlank() || executable.startsWith("-")) {
+      throw new InvalidConfigException(prefix + "executable", prefix + "executable must name the " + tool
+          + " executable (a name on PATH or a path), was '" + executable + "'");
+    }
+    if (scriptsDir != null && !Files.isDirectory(scriptsDir)) {
+      throw new InvalidConfigException(prefix + "scripts-dir",
+          prefix + "scripts-dir '" + scriptsDir + "' is not a directory");
     }
   }
 

@@ -8,6 +8,8 @@ import dev.hangar.activities.host.VmDriver;
 import dev.hangar.activities.host.anka.AnkaHostInfo;
 import dev.hangar.activities.host.anka.AnkaUnusableException;
 import dev.hangar.activities.host.anka.AnkaVmDriver;
+import dev.hangar.activities.host.tart.TartUnusableException;
+import dev.hangar.activities.host.tart.TartVmDriver;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.activities.templates.TemplateSpec;
@@ -45,14 +47,18 @@ class HostConfiguration {
   }
 
   /**
-   * The VM driver {@code hangar.host.driver} names: {@code simulated} or {@code anka}. The Anka
-   * driver is returned only once Anka has answered {@code version} and shown a licence that can run
-   * Hangar's VMs; otherwise the host stops at startup with one line naming the key to fix.
+   * The VM driver {@code hangar.host.driver} names: {@code simulated}, {@code anka} or {@code
+   * tart}. The Anka driver is returned only once Anka has answered {@code version} and shown a
+   * licence that can run Hangar's VMs, the Tart driver once {@code tart --version} answered;
+   * otherwise the host stops at startup with one line naming the key to fix.
    */
   @Bean
   VmDriver vmDriver(HangarProperties properties, TemplateCatalog catalog) throws IOException {
     if ("anka".equals(properties.host().driver())) {
       return verifiedAnka(properties.host().anka());
+    }
+    if ("tart".equals(properties.host().driver())) {
+      return verifiedTart(properties.host().tart());
     }
     HangarProperties.Simulated sim = properties.host().simulated();
     Set<String> registry = catalog.all().stream().map(TemplateSpec::id).collect(Collectors.toUnmodifiableSet());
@@ -77,13 +83,26 @@ class HostConfiguration {
     }
   }
 
+  static TartVmDriver verifiedTart(HangarProperties.Tart tart) {
+    TartVmDriver driver = new TartVmDriver(tart.settings());
+    try {
+      String version = driver.verify();
+      log.info("Tart VM driver: tart {} ({}), images from {}", version, tart.executable(), tart.registry());
+      return driver;
+    } catch (TartUnusableException e) {
+      throw new InvalidConfigException("hangar.host.tart.executable",
+          "hangar.host.tart.executable '" + tart.executable() + "' is not a working tart: " + e.getMessage());
+    }
+  }
+
   /**
-   * Measures the disk that holds VMs: the simulated driver's root, or for Anka the home directory
-   * of the user running the host (Anka keeps its library under it by default).
+   * Measures the disk that holds VMs: the simulated driver's root, or for Anka and Tart the home
+   * directory of the user running the host (Anka keeps its library, Tart its {@code ~/.tart},
+   * under it by default).
    */
   @Bean
   HostResourceProbe hostResourceProbe(HangarProperties properties, VmDriver driver) {
-    Path diskRoot = driver instanceof AnkaVmDriver
+    Path diskRoot = driver instanceof AnkaVmDriver || driver instanceof TartVmDriver
         ? Path.of(System.getProperty("user.home"))
         : properties.host().simulated().root();
     return new HostResourceProbe(diskRoot);

@@ -25,11 +25,13 @@ class ConfigValidationTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "--hangar.host.max-running-vms=0       | hangar.host.max-running-vms must be ≥ 1, was 0 | HANGAR_HOST_MAXRUNNINGVMS",
-      "--hangar.host.driver=tart             | hangar.host.driver 'tart' is not supported     | HANGAR_HOST_DRIVER",
+      "--hangar.host.driver=parallels        | hangar.host.driver 'parallels' is not supported | HANGAR_HOST_DRIVER",
       "--hangar.host.driver=anka --hangar.host.anka.executable=/nonexistent/anka"
           + " | hangar.host.anka.executable '/nonexistent/anka' is not a working anka | HANGAR_HOST_ANKA_EXECUTABLE",
       "--hangar.host.driver=anka --hangar.host.anka.scripts-dir=/nonexistent/scripts"
           + " | hangar.host.anka.scripts-dir '/nonexistent/scripts' is not a directory | HANGAR_HOST_ANKA_SCRIPTSDIR",
+      "--hangar.host.driver=tart --hangar.host.tart.registry=https://ghcr.io/x"
+          + " | hangar.host.tart.registry is invalid | HANGAR_HOST_TART_REGISTRY",
       "--hangar.host.driver=anka --hangar.host.anka.registry=-x"
           + " | hangar.host.anka.registry is invalid | HANGAR_HOST_ANKA_REGISTRY",
       "--hangar.host.id=../etc               | hangar.host.id must be 1-64 characters         | HANGAR_HOST_ID",
