@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hangar.workflows.Failures;
+import dev.hangar.workflows.host.HostActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +44,35 @@ public final class DriverTests {
         throw new AssertionError("condition not met within 20 s");
       }
       Thread.sleep(100);
+    }
+  }
+
+  /** A stub of the host activities that tries each call once. */
+  public static HostActivities hostStub(TestActivityEnvironment env) {
+    return env.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setHeartbeatTimeout(Duration.ofSeconds(10))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+  }
+
+  /**
+   * A roomy host whose disk of {@code diskGb} GiB holds nothing but the driver's templates, at the
+   * size the driver reports for them.
+   */
+  public static HostResources diskHoldingTemplates(VmDriver driver, long diskGb) {
+    try {
+      long used = driver.templates().stream().mapToLong(VmDriver.TemplateInfo::sizeBytes).sum() >> 30;
+      return new HostResources(64, 262144, 200000, diskGb, diskGb - used);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes every Hangar VM the driver has (stopping the fake's processes). */
+  public static void deleteVms(VmDriver driver) throws IOException {
+    for (String vm : driver.list()) {
+      driver.delete(vm);
     }
   }
 

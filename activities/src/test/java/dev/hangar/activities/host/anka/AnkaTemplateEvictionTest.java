@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.activities.host.CapacityLedger;
 import dev.hangar.activities.host.CapacityListener;
+import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.HostActivitiesImpl;
 import dev.hangar.activities.host.HostResources;
 import dev.hangar.activities.host.VmDriver;
@@ -14,13 +15,10 @@ import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,28 +69,18 @@ class AnkaTemplateEvictionTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new HostActivitiesImpl("mac-1", driver, ledger,
         SecretSealer.fromBase64(SecretSealer.newKey()), this::resources, CapacityListener.none(), 10));
-    host = env.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    host = DriverTests.hostStub(env);
   }
 
   @AfterEach
   void tearDown() throws IOException {
     env.close();
-    for (String vm : driver.list()) {
-      driver.delete(vm);
-    }
+    DriverTests.deleteVms(driver);
   }
 
   /** The disk: 100 GiB minus what the templates on it take, as Anka reports it ({@code image_size}). */
   HostResources resources() {
-    try {
-      long used = driver.templates().stream().mapToLong(VmDriver.TemplateInfo::sizeBytes).sum() / GIB;
-      return new HostResources(16, 65536, 60000, DISK_GB, DISK_GB - used);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DriverTests.diskHoldingTemplates(driver, DISK_GB);
   }
 
   List<String> templateIds() throws IOException {

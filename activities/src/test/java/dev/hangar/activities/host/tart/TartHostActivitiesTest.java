@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.hangar.activities.host.CapacityLedger;
 import dev.hangar.activities.host.CapacityListener;
+import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.HostActivitiesImpl;
 import dev.hangar.activities.host.HostResources;
 import dev.hangar.activities.host.VmDriver;
@@ -15,13 +16,10 @@ import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.VmCheck;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,29 +62,18 @@ class TartHostActivitiesTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new HostActivitiesImpl("mac-1", driver, ledger, sealer, this::resources, CapacityListener.none(), 10));
-    host = env.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setHeartbeatTimeout(Duration.ofSeconds(10))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    host = DriverTests.hostStub(env);
   }
 
   @AfterEach
   void tearDown() throws IOException {
     env.close();
-    for (String vm : driver.list()) {
-      driver.delete(vm);
-    }
+    DriverTests.deleteVms(driver);
   }
 
   /** 100 GiB, minus the images on it as {@code tart list} sizes them. */
   HostResources resources() {
-    try {
-      long used = driver.templates().stream().mapToLong(VmDriver.TemplateInfo::sizeBytes).sum() / GIB;
-      return new HostResources(64, 262144, 200000, 100, 100 - used);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return DriverTests.diskHoldingTemplates(driver, 100);
   }
 
   @Test
