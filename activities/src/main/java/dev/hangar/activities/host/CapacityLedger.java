@@ -170,6 +170,11 @@ public final class CapacityLedger {
     return Optional.ofNullable(reservations.get(vmName));
   }
 
+  /** Every reservation held now, started or not: one consistent view. */
+  public synchronized List<Reservation> reservations() {
+    return List.copyOf(reservations.values());
+  }
+
   /** How many reservations are held, started or not. */
   public synchronized int reservedCount() {
     return reservations.size();
