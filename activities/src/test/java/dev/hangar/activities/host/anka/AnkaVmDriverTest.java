@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.VmDriver;
 import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.activities.host.VmDriverContractTest;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
@@ -16,51 +17,58 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class AnkaVmDriverTest {
+class AnkaVmDriverTest extends VmDriverContractTest {
 
   static final Resources SIZE = new Resources(4, 8192, 80);
-  static final TemplateRef V1 = new TemplateRef("macos-15", "v1", SIZE);
   static final TemplateRef LATEST = new TemplateRef("macos-15", null, SIZE);
-  static final String JIT = "eyJqaXQiOiJ2ZXJ5LXNlY3JldC1ydW5uZXItY29uZmlnIn0=-jit-secret-7f3a";
 
-  @TempDir Path dir;
   FakeAnka fake;
-  AnkaVmDriver driver;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  @Override
+  protected void createFake() throws Exception {
     fake = new FakeAnka(dir);
-    driver = new AnkaVmDriver(settings(null, null));
   }
 
-  @AfterEach
-  void deleteVms() throws IOException {
-    for (String vm : driver.list()) {
-      driver.delete(vm); // stops the fake runners
-    }
+  @Override
+  protected AnkaVmDriver newDriver(Path scriptsDir) {
+    return new AnkaVmDriver(settings(scriptsDir, null));
+  }
+
+  @Override
+  protected DriverTests.FakeState files() {
+    return new DriverTests.FakeState(fake.state);
+  }
+
+  @Override
+  protected void failOnce(String command) throws IOException {
+    fake.fail(command, 1, "before");
+  }
+
+  @Override
+  protected String limitText() {
+    return "maximum supported number of active virtual machines";
+  }
+
+  @Override
+  protected List<DriverTests.ThrowingCall> moreCallsWithName(String name) {
+    return List.of(() -> anka().registryResources(new TemplateRef(name, null, SIZE)));
+  }
+
+  AnkaVmDriver anka() {
+    return (AnkaVmDriver) driver;
   }
 
   AnkaSettings settings(Path scripts, String registry) {
     return new AnkaSettings(fake.executable, scripts, registry, Duration.ofSeconds(30), Duration.ofSeconds(60));
   }
 
-  VmDriver.Vm running(String vm) throws IOException {
-    driver.ensureTemplate(V1, () -> {});
-    return driver.cloneAndStart(vm, V1);
-  }
-
   // ---- start-up: version and licence ----
 
   @Test
   void verifyReportsVersionAndLicence() {
-    AnkaHostInfo info = driver.verify();
+    AnkaHostInfo info = anka().verify();
     assertThat(info.version()).isEqualTo("3.5.3");
     assertThat(info.licence().licenseType()).isEqualTo("com.veertu.anka.build");
   }
@@ -68,7 +76,7 @@ class AnkaVmDriverTest {
   @Test
   void anExpiredLicenceIsRefusedWithAClearMessage() throws IOException {
     fake.licence("expired", "com.veertu.anka.build");
-    assertThatThrownBy(driver::verify)
+    assertThatThrownBy(anka()::verify)
         .isInstanceOf(AnkaUnusableException.class)
         .hasMessageContaining("not valid (status 'expired'")
         .hasMessageContaining("anka license activate");
@@ -77,7 +85,7 @@ class AnkaVmDriverTest {
   @Test
   void aSingleVmLicenceIsRefused() throws IOException {
     fake.licence("valid", "com.veertu.anka.develop");
-    assertThatThrownBy(driver::verify)
+    assertThatThrownBy(anka()::verify)
         .isInstanceOf(AnkaUnusableException.class)
         .hasMessageContaining("com.veertu.anka.develop")
         .hasMessageContaining("one VM at a time");
@@ -170,11 +178,11 @@ class AnkaVmDriverTest {
 
   @Test
   void theRegistryDescribesTemplates() throws IOException {
-    assertThat(driver.registryTemplates()).containsExactly("macos-15");
-    assertThat(driver.registryResources(V1))
+    assertThat(anka().registryTemplates()).containsExactly("macos-15");
+    assertThat(anka().registryResources(V1))
         .contains(new TemplateResources(4, 8L << 30, 80L << 30));
-    assertThat(driver.registryResources(V1).orElseThrow().memoryMb()).isEqualTo(8192);
-    assertThat(driver.registryResources(new TemplateRef("nope", null, SIZE))).isEmpty();
+    assertThat(anka().registryResources(V1).orElseThrow().memoryMb()).isEqualTo(8192);
+    assertThat(anka().registryResources(new TemplateRef("nope", null, SIZE))).isEmpty();
   }
 
   // ---- VMs ----
@@ -207,18 +215,6 @@ class AnkaVmDriverTest {
   }
 
   @Test
-  void aThirdRunningVmHitsApplesLimit() throws IOException {
-    running("hangar-1-1");
-    running("hangar-2-1");
-    assertThatThrownBy(() -> running("hangar-3-1"))
-        .isInstanceOf(VmDriver.VmLimitException.class)
-        .hasMessageContaining("maximum supported number of active virtual machines");
-
-    driver.delete("hangar-1-1");
-    assertThat(driver.cloneAndStart("hangar-3-1", V1).name()).isEqualTo("hangar-3-1"); // the retry succeeds
-  }
-
-  @Test
   void otherCommandFailuresAreIoErrorsNotLimits() throws IOException {
     driver.ensureTemplate(V1, () -> {});
     fake.fail("clone", 1, "before");
@@ -234,24 +230,11 @@ class AnkaVmDriverTest {
   }
 
   @Test
-  void deletingStopsAndDeletesAndAMissingVmIsFine() throws IOException {
+  void deletingStopsThenDeletesWithYes() throws IOException {
     running("hangar-1-1");
     driver.delete("hangar-1-1");
-    driver.delete("hangar-1-1");
-    driver.delete("hangar-404-1");
-    assertThat(driver.list()).isEmpty();
-    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NO_VM);
     assertThat(fake.argvs()).contains(
         List.of("-j", "stop", "hangar-1-1"), List.of("-j", "delete", "--yes", "hangar-1-1"));
-  }
-
-  @Test
-  void aFailedDeleteIsAnIoError() throws IOException {
-    running("hangar-1-1");
-    fake.fail("delete", 1, "before");
-    assertThatThrownBy(() -> driver.delete("hangar-1-1")).isInstanceOf(IOException.class);
-    driver.delete("hangar-1-1");
-    assertThat(driver.list()).isEmpty();
   }
 
   @Test
@@ -284,29 +267,6 @@ class AnkaVmDriverTest {
   }
 
   @Test
-  void aRunnerThatFailsIsReported() throws Exception {
-    running("hangar-1-1");
-    driver.startRunner("hangar-1-1", JIT);
-    fake.finishRunner("hangar-1-1", 3);
-    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_FAILED);
-  }
-
-  @Test
-  void startingARunningRunnerAgainLeavesItAlone() throws Exception {
-    running("hangar-1-1");
-    driver.startRunner("hangar-1-1", JIT);
-    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.RUNNING);
-    String pid = Files.readString(fake.home("hangar-1-1").resolve("hangar/runner.pid"));
-    driver.startRunner("hangar-1-1", JIT);
-    assertThat(fake.home("hangar-1-1").resolve("hangar/runner.pid")).hasContent(pid);
-  }
-
-  @Test
-  void aRunnerInAMissingVmFailsAsMissing() {
-    assertThatThrownBy(() -> driver.startRunner("hangar-404-1", JIT)).isInstanceOf(VmDriver.VmMissingException.class);
-  }
-
-  @Test
   void aFailedCopyIsAnIoErrorAndLeavesNoSecretOnTheHost() throws Exception {
     running("hangar-1-1");
     long stagingBefore = stagingDirs();
@@ -315,55 +275,6 @@ class AnkaVmDriverTest {
         .isInstanceOf(IOException.class)
         .hasMessageNotContaining(JIT);
     assertThat(stagingDirs()).isEqualTo(stagingBefore);
-  }
-
-  @Test
-  void scriptsCanBeOverriddenAndHooksAdded() throws Exception {
-    Path scripts = Files.createDirectories(dir.resolve("scripts"));
-    Files.writeString(scripts.resolve("job-started.sh"), "#!/bin/bash\necho started > \"$HOME/hook-started\"\n");
-    Files.writeString(scripts.resolve("job-completed.sh"), "#!/bin/bash\necho done > \"$HOME/hook-completed\"\n");
-    Files.writeString(scripts.resolve("runner-state.sh"),
-        "#!/bin/bash\necho custom > \"$HOME/custom-state-ran\"\necho hangar-runner-state=RUNNING\n");
-    AnkaVmDriver custom = new AnkaVmDriver(settings(scripts, null));
-    driver = custom;
-    running("hangar-1-1");
-
-    custom.startRunner("hangar-1-1", JIT);
-    eventually(() -> Files.exists(fake.home("hangar-1-1").resolve("hook-started")));
-    fake.finishRunner("hangar-1-1", 0);
-    eventually(() -> Files.exists(fake.home("hangar-1-1").resolve("hook-completed")));
-    assertThat(custom.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING); // the custom state script
-    assertThat(fake.home("hangar-1-1").resolve("custom-state-ran")).exists();
-  }
-
-  @Test
-  void aScriptsDirectoryThatDoesNotExistIsRefused() {
-    assertThatThrownBy(() -> new AnkaVmDriver(settings(dir.resolve("nope"), null)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a directory");
-  }
-
-  // ---- hostile names ----
-
-  @ParameterizedTest
-  @MethodSource("dev.hangar.activities.host.DriverTests#hostileNames")
-  void hostileNamesAreRefusedBeforeAnyProcessStarts(String name) throws IOException {
-    int before = fake.argvs().size();
-    TemplateRef hostileTemplate = new TemplateRef(name, null, SIZE);
-    TemplateRef hostileTag = new TemplateRef("macos-15", name, SIZE);
-    List<DriverTests.ThrowingCall> calls = List.of(
-        () -> driver.cloneAndStart(name, V1),
-        () -> driver.cloneAndStart("hangar-1-1", hostileTemplate),
-        () -> driver.cloneAndStart("hangar-1-1", hostileTag),
-        () -> driver.ensureTemplate(hostileTemplate, () -> {}),
-        () -> driver.ensureTemplate(hostileTag, () -> {}),
-        () -> driver.templatePresent(hostileTemplate),
-        () -> driver.startRunner(name, JIT),
-        () -> driver.runnerState(name),
-        () -> driver.delete(name),
-        () -> driver.registryResources(hostileTemplate));
-    DriverTests.assertRefusedAsInvalidNames(calls);
-    assertThat(fake.argvs()).hasSize(before);
   }
 
   @Test

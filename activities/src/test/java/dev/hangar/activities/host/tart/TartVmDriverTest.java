@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.VmDriver;
 import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.activities.host.VmDriverContractTest;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
@@ -18,41 +19,48 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-class TartVmDriverTest {
+class TartVmDriverTest extends VmDriverContractTest {
 
-  static final Resources SIZE = new Resources(4, 8192, 50);
-  static final TemplateRef V1 = new TemplateRef("macos-15", "v1", SIZE);
+  static final Resources SIZE = V1.resources();
   static final TemplateRef LATEST = new TemplateRef("macos-15", null, SIZE);
   static final String REF_V1 = FakeTart.REGISTRY + "/macos-15:v1";
-  static final String JIT = "eyJqaXQiOiJ0YXJ0LXNlY3JldCJ9-jit-secret-tart-5d1e";
 
-  @TempDir Path dir;
   FakeTart fake;
-  TartVmDriver driver;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  @Override
+  protected void createFake() throws Exception {
     fake = new FakeTart(dir);
-    driver = new TartVmDriver(fake.settings(null));
   }
 
-  @AfterEach
-  void deleteVms() throws IOException {
-    for (String vm : driver.list()) {
-      driver.delete(vm); // stops the fake `tart run` processes and runners
-    }
+  @Override
+  protected TartVmDriver newDriver(Path scriptsDir) {
+    return new TartVmDriver(fake.settings(scriptsDir));
   }
 
-  VmDriver.Vm running(String vm) throws IOException {
-    driver.ensureTemplate(V1, () -> {});
-    return driver.cloneAndStart(vm, V1);
+  @Override
+  protected DriverTests.FakeState files() {
+    return fake.files();
+  }
+
+  @Override
+  protected void failOnce(String command) throws IOException {
+    fake.fail(command, 1, "before");
+  }
+
+  @Override
+  protected String limitText() {
+    return "exceeds the system limit";
+  }
+
+  @Override
+  protected List<DriverTests.ThrowingCall> moreCallsWithName(String name) {
+    return List.of();
+  }
+
+  TartVmDriver tart() {
+    return (TartVmDriver) driver;
   }
 
   long count(String command) throws IOException {
@@ -63,7 +71,7 @@ class TartVmDriverTest {
 
   @Test
   void verifyReportsTheVersion() {
-    assertThat(driver.verify()).isEqualTo("2.31.0");
+    assertThat(tart().verify()).isEqualTo("2.31.0");
   }
 
   @Test
@@ -219,18 +227,6 @@ class TartVmDriverTest {
   }
 
   @Test
-  void aThirdRunningVmHitsApplesLimit() throws Exception {
-    running("hangar-1-1");
-    running("hangar-2-1");
-    assertThatThrownBy(() -> running("hangar-3-1"))
-        .isInstanceOf(VmDriver.VmLimitException.class)
-        .hasMessageContaining("exceeds the system limit");
-
-    driver.delete("hangar-1-1");
-    assertThat(driver.cloneAndStart("hangar-3-1", V1).name()).isEqualTo("hangar-3-1"); // the retry succeeds
-  }
-
-  @Test
   void applesOlderLimitTextIsALimitToo() throws Exception {
     fake.set("max_running", 0).set("limit_text", "old");
     assertThatThrownBy(() -> running("hangar-1-1"))
@@ -272,26 +268,13 @@ class TartVmDriverTest {
   }
 
   @Test
-  void deletingStopsAndDeletesAndAMissingVmIsFine() throws IOException {
+  void deletingStopsThenDeletesAndFreesTheSlot() throws IOException {
     running("hangar-1-1");
     driver.delete("hangar-1-1");
-    driver.delete("hangar-1-1");
-    driver.delete("hangar-404-1");
-    assertThat(driver.list()).isEmpty();
-    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NO_VM);
     assertThat(fake.files().argvs()).contains(List.of("stop", "--timeout", "5", "hangar-1-1"), List.of("delete", "hangar-1-1"));
     assertThat(fake.runLogs.resolve("hangar-1-1.log")).doesNotExist();
     running("hangar-2-1");
     running("hangar-3-1"); // both slots are free again
-  }
-
-  @Test
-  void aFailedDeleteIsAnIoError() throws IOException {
-    running("hangar-1-1");
-    fake.fail("delete", 1, "before");
-    assertThatThrownBy(() -> driver.delete("hangar-1-1")).isInstanceOf(IOException.class);
-    driver.delete("hangar-1-1");
-    assertThat(driver.list()).isEmpty();
   }
 
   @Test
@@ -345,31 +328,6 @@ class TartVmDriverTest {
   }
 
   @Test
-  void aRunnerThatFailsIsReported() throws Exception {
-    running("hangar-1-1");
-    driver.startRunner("hangar-1-1", JIT);
-    fake.files().finishRunner("hangar-1-1", 3);
-    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_FAILED);
-  }
-
-  @Test
-  void startingARunningRunnerAgainLeavesItAlone() throws Exception {
-    running("hangar-1-1");
-    driver.startRunner("hangar-1-1", JIT);
-    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.RUNNING);
-    String pid = Files.readString(fake.files().home("hangar-1-1").resolve("hangar/runner.pid"));
-    long execs = count("exec");
-    driver.startRunner("hangar-1-1", JIT);
-    assertThat(fake.files().home("hangar-1-1").resolve("hangar/runner.pid")).hasContent(pid);
-    assertThat(count("exec")).isEqualTo(execs + 1); // the state only
-  }
-
-  @Test
-  void aRunnerInAMissingVmFailsAsMissing() {
-    assertThatThrownBy(() -> driver.startRunner("hangar-404-1", JIT)).isInstanceOf(VmDriver.VmMissingException.class);
-  }
-
-  @Test
   void withoutTheGuestAgentTheRunnerCannotStartAndNoSecretLeaks() throws Exception {
     running("hangar-1-1");
     fake.set("guest_agent", false);
@@ -388,52 +346,4 @@ class TartVmDriverTest {
         .hasMessageNotContaining(JIT);
   }
 
-  @Test
-  void scriptsCanBeOverriddenAndHooksAdded() throws Exception {
-    Path scripts = Files.createDirectories(dir.resolve("scripts"));
-    Files.writeString(scripts.resolve("job-started.sh"), "#!/bin/bash\necho started > \"$HOME/hook-started\"\n");
-    Files.writeString(scripts.resolve("job-completed.sh"), "#!/bin/bash\necho done > \"$HOME/hook-completed\"\n");
-    Files.writeString(scripts.resolve("runner-state.sh"),
-        "#!/bin/bash\necho custom > \"$HOME/custom-state-ran\"\necho hangar-runner-state=RUNNING\n");
-    driver = new TartVmDriver(fake.settings(scripts));
-    running("hangar-1-1");
-
-    driver.startRunner("hangar-1-1", JIT);
-    eventually(() -> Files.exists(fake.files().home("hangar-1-1").resolve("hook-started")));
-    fake.files().finishRunner("hangar-1-1", 0);
-    eventually(() -> Files.exists(fake.files().home("hangar-1-1").resolve("hook-completed")));
-    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING); // the custom state script
-    assertThat(fake.files().home("hangar-1-1").resolve("custom-state-ran")).exists();
-  }
-
-  @Test
-  void aScriptsDirectoryThatDoesNotExistIsRefused() {
-    assertThatThrownBy(() -> new TartVmDriver(fake.settings(dir.resolve("nope"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not a directory");
-  }
-
-  // ---- hostile names ----
-
-  @ParameterizedTest
-  @MethodSource("dev.hangar.activities.host.DriverTests#hostileNames")
-  void hostileNamesAreRefusedBeforeAnyProcessStarts(String name) throws IOException {
-    int before = fake.files().argvs().size();
-    TemplateRef hostileTemplate = new TemplateRef(name, null, SIZE);
-    TemplateRef hostileTag = new TemplateRef("macos-15", name, SIZE);
-    List<DriverTests.ThrowingCall> calls = List.of(
-        () -> driver.cloneAndStart(name, V1),
-        () -> driver.cloneAndStart("hangar-1-1", hostileTemplate),
-        () -> driver.cloneAndStart("hangar-1-1", hostileTag),
-        () -> driver.ensureTemplate(hostileTemplate, () -> {}),
-        () -> driver.ensureTemplate(hostileTag, () -> {}),
-        () -> driver.templatePresent(hostileTemplate),
-        () -> driver.startRunner(name, JIT),
-        () -> driver.runnerState(name),
-        () -> driver.delete(name),
-        () -> driver.deleteTemplate(name, null),
-        () -> driver.deleteTemplate("macos-15", name));
-    DriverTests.assertRefusedAsInvalidNames(calls);
-    assertThat(fake.files().argvs()).hasSize(before);
-  }
 }
