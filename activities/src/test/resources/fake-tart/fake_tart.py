@@ -35,6 +35,7 @@ DEFAULT_CONFIG = {
     "pull_steps": 4,
     "boot_seconds": 0.0,
     "guest_agent": True,
+    "agent_seconds": 0.0,
     "fail": {},
 }
 
@@ -423,7 +424,8 @@ def cmd_exec(args):
         raise usage("Missing expected argument '<command> ...'")
     name, command = args[i], args[i + 1:]
     running_vm(name)
-    if not CONFIG["guest_agent"]:
+    started = os.path.getmtime(os.path.join(vm_dir(name), "run.pid"))
+    if not CONFIG["guest_agent"] or time.time() - started < CONFIG["agent_seconds"]:
         raise TartError("Error: Failed to connect to the VM using its control socket: connection refused,"
                         " is the Tart Guest Agent running?")
     home = os.path.join(vm_dir(name), "home")

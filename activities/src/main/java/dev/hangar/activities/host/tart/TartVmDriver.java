@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       an existing one), then {@code run --no-graphics <vm>} as a detached child process, its
  *       output appended to {@code <run-log-dir>/<vm>.log}, never inherited; it blocks while the VM
  *       runs. A {@code run} that exits at once is read from that log: Apple's two-VM limit becomes
- *       {@link VmLimitException}. Then {@code ip --wait <s> <vm>}. {@code stop}, then {@code
+ *       {@link VmLimitException}. Then {@code ip --wait <s> <vm>}, and {@code exec <vm> true}
+ *       until the guest agent answers (within the boot timeout). {@code stop}, then {@code
  *       delete} (exit 2 "does not exist" is success).
  *   <li>Runner: each in-VM script and then the JIT configuration are written by {@code exec -i <vm>
  *       /bin/bash -c <constant> hangar-write <file> <mode>}, the content on stdin (the JIT
@@ -59,6 +60,7 @@ public final class TartVmDriver implements VmDriver {
   private static final long GIB = 1024L * 1024 * 1024;
   private static final Duration STARTUP_POLL = Duration.ofMillis(250);
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+  private static final Duration AGENT_POLL = Duration.ofSeconds(1);
 
   private final TartSettings settings;
   private final TartCli cli;
@@ -164,7 +166,30 @@ public final class TartVmDriver implements VmDriver {
       throw new IOException("VM " + vm + " vanished while it booted");
     }
     check(ip, "ip " + vm);
+    waitForGuestAgent(vm);
     return new Vm(vm, GuestCommands.lastLine(ip.lines()));
+  }
+
+  /**
+   * Waits until {@code tart exec} reaches the VM: the Tart Guest Agent starts a little after the
+   * VM has an address, and the runner cannot be started before.
+   */
+  private void waitForGuestAgent(String vm) throws IOException {
+    long deadline = System.nanoTime() + settings.bootTimeout().toNanos();
+    while (true) {
+      TartCli.Output out = exec(vm, null, "true");
+      if (out.ok()) {
+        return;
+      }
+      if (out.vmMissing() || out.notRunning()) {
+        throw new IOException("VM " + vm + " stopped while it booted, " + out.describe());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the Tart Guest Agent in VM " + vm + " did not answer within " + settings.bootTimeout()
+            + " (the image needs it for tart exec), " + out.describe());
+      }
+      sleep(AGENT_POLL);
+    }
   }
 
   /**

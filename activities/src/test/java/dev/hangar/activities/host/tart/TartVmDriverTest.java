@@ -259,6 +259,22 @@ class TartVmDriverTest extends VmDriverContractTest {
   }
 
   @Test
+  void aVmIsReadyOnlyOnceItsGuestAgentAnswers() throws Exception {
+    fake.set("agent_seconds", 2.0);
+    running("hangar-1-1");
+    driver.startRunner("hangar-1-1", JIT); // no retry needed: the agent answers by now
+    assertThat(count("exec")).isGreaterThan(2); // polled `exec true`, then the runner
+  }
+
+  @Test
+  void anImageWithoutTheGuestAgentFailsToBootWithAClearMessage() throws Exception {
+    fake.set("guest_agent", false);
+    assertThatThrownBy(() -> running("hangar-1-1"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Tart Guest Agent in VM hangar-1-1 did not answer within PT10S");
+  }
+
+  @Test
   void aVmThatGetsNoAddressIsAnIoError() throws Exception {
     fake.set("boot_seconds", 30.0);
     assertThatThrownBy(() -> running("hangar-1-1"))
