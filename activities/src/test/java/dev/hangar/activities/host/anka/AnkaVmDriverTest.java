@@ -356,6 +356,8 @@ class AnkaVmDriverTest {
     // The fake VM has no runner Node.js and no GitHub event: the check refuses, the operator's hook never runs.
     assertThat(Files.readString(guest.resolve("runner.log"))).contains("job refused: no Node.js in");
     assertThat(fake.home("hangar-1-1").resolve("hook-started")).doesNotExist();
+    eventually(() -> Files.exists(fake.home("hangar-1-1").resolve(".fake-job-failed")));
+    eventually(() -> custom.runnerState("hangar-1-1") == RunnerState.EXITED_OK);
     assertThat(fake.argvLog()).doesNotContain("my-org");
   }
 
