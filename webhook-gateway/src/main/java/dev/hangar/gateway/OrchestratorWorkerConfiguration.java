@@ -110,7 +110,7 @@ class OrchestratorWorkerConfiguration {
   }
 
   /** Counts jobs a pool refused ({@code hangar_jobs_refused_total}, docs/metrics.md). */
-  private static Consumer<Route> refusals(MeterRegistry meters) {
+  static Consumer<Route> refusals(MeterRegistry meters) {
     return route -> Counter.builder("hangar.jobs.refused")
         .description("jobs a pool did not trust: no VM, no runner")
         .tag("pool", route.pool() == null ? "default" : route.pool())
