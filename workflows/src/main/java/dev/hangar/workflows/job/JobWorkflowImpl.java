@@ -269,6 +269,9 @@ public class JobWorkflowImpl implements JobWorkflow {
   private SearchAttributesPublisher.Snapshot searchable() {
     VmLife newest = newestVm();
     String conclusion = own.conclusion();
+    if (endResult == JobOutcome.Result.UNTRUSTED) {
+      conclusion = null; // a refusal says why, whatever GitHub's conclusion of the cancelled run
+    }
     if (conclusion == null && endResult != null && endResult != JobOutcome.Result.COMPLETED) {
       conclusion = endResult.name().toLowerCase(java.util.Locale.ROOT);
     }
