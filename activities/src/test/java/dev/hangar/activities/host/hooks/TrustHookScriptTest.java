@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.activities.routing.PoolSpec;
+import dev.hangar.activities.routing.TemplateRouter;
+import dev.hangar.activities.routing.TrustSpec;
+import dev.hangar.activities.templates.TemplateCatalog;
+import dev.hangar.activities.templates.TemplateSpec;
+import dev.hangar.workflows.job.JobRequest;
+import dev.hangar.workflows.routing.Route;
 import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.routing.TrustPolicy.OnUntrusted;
 import java.io.File;
@@ -135,6 +142,44 @@ class TrustHookScriptTest {
         .contains("repository Codertocat/secret-sauce is denied on this pool (*/secret-*)");
     assertThat(run(owners, "push", event("push.json"), REPO).output)
         .contains("owner Codertocat is not allowed on these runners");
+  }
+
+  @Test
+  void theVmMatchesRepositoryPatternsExactlyAsTheOrchestratorDoes() throws Exception {
+    List<List<String>> cases = List.of(
+        List.of("codertocat/*", "Codertocat/Hello-World"),
+        List.of("*/hello-world", "Codertocat/Hello-World"),
+        List.of("codertocat/hello-?orld", "Codertocat/Hello-World"),
+        List.of("codertocat/hello", "Codertocat/Hello-World"),
+        List.of("codertocat/*world", "Codertocat/Hello-World"),
+        List.of("code*", "Codertocat/Hello-World"),
+        List.of("codertocat/hello.world", "Codertocat/Hello-World"),
+        List.of("codertocat/hello-world*", "Codertocat/Hello-World"),
+        List.of("c?dertocat/h*", "Codertocat/Hello-World"),
+        List.of("*/*", "Codertocat/Hello-World"));
+    TemplateCatalog catalog = new TemplateCatalog(List.of(new TemplateSpec("t", null, null, 1, 1024, 1)));
+    int compared = 0;
+    int matched = 0;
+    for (List<String> c : cases) {
+      String pattern = c.get(0);
+      String[] name = c.get(1).split("/");
+      boolean orchestrator;
+      try {
+        TemplateRouter router = new TemplateRouter(catalog,
+            List.of(new PoolSpec("p", "t", null, new TrustSpec(List.of(pattern), null, null, false, null))), null, null);
+        orchestrator = router.route(new JobRequest(1, 1, 1, name[0], name[1], List.of("p"), "u", null)).decision()
+            == Route.Decision.SERVE;
+      } catch (IllegalArgumentException e) {
+        continue; // not a pattern the configuration accepts, so never one the VM sees
+      }
+      TrustPolicy policy = new TrustPolicy(List.of(), List.of(pattern), List.of(), List.of(), false, null);
+      boolean vm = run(policy, "push", event("push.json"), c.get(1)).exit == 0;
+      assertThat(vm).as("%s against %s", pattern, c.get(1)).isEqualTo(orchestrator);
+      compared++;
+      matched += vm ? 1 : 0;
+    }
+    assertThat(compared).isEqualTo(cases.size() - 1); // "code*" has no slash: refused at start-up
+    assertThat(matched).isEqualTo(7);
   }
 
   @Test
