@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +23,7 @@ public record HookFiles(Map<String, byte[]> files) {
   public HookFiles {
     Map<String, byte[]> copy = new LinkedHashMap<>();
     files.forEach((name, content) -> copy.put(name, content.clone()));
-    files = java.util.Collections.unmodifiableMap(copy);
+    files = Collections.unmodifiableMap(copy);
   }
 
   public boolean isEmpty() {
