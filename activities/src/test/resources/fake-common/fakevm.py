@@ -18,7 +18,11 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$config" ] || { echo "fake runner: --jitconfig is required" >&2; exit 64; }
 printf '%s' "$config" > "$HOME/.fake-runner-received"
-if [ -n "${ACTIONS_RUNNER_HOOK_JOB_STARTED:-}" ]; then /bin/bash "$ACTIONS_RUNNER_HOOK_JOB_STARTED"; fi
+if [ -n "${ACTIONS_RUNNER_HOOK_JOB_STARTED:-}" ] && ! /bin/bash -e "$ACTIONS_RUNNER_HOOK_JOB_STARTED"; then
+  # as GitHub's runner: a failing job-started hook fails the job, whose steps never run
+  echo "fake runner: the job-started hook failed; job failed" > "$HOME/.fake-job-failed"
+  exit 0
+fi
 while [ ! -f "$HOME/.fake-runner-finish" ]; do sleep 0.1; done
 if [ -n "${ACTIONS_RUNNER_HOOK_JOB_COMPLETED:-}" ]; then /bin/bash "$ACTIONS_RUNNER_HOOK_JOB_COMPLETED"; fi
 exit "$(cat "$HOME/.fake-runner-finish")"

@@ -43,6 +43,8 @@ final class HangarStack implements AutoCloseable {
   static final String OWNER = "octo-org";
   static final String REPO = "example-workflow";
   static final String POOL = "hangar-sim";
+  /** A repository of {@link #OWNER} that the pool's trust policy denies. */
+  static final String UNTRUSTED_REPO = "untrusted-sandbox";
   static final String SMALL_TEMPLATE = "sim-small";
   static final String LARGE_TEMPLATE = "sim-large";
 
@@ -179,6 +181,8 @@ final class HangarStack implements AutoCloseable {
     jobPolicy.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
     yml.append(templates());
     yml.append("  pools:\n    - name: ").append(POOL).append("\n      template: ").append(SMALL_TEMPLATE).append('\n');
+    yml.append("      trust:\n        repositories: [").append(OWNER).append("/*]\n")
+        .append("        deny-repositories: [").append(OWNER).append("/").append(UNTRUSTED_REPO).append("]\n");
     Files.writeString(file, yml.toString());
   }
 

@@ -74,7 +74,7 @@ class GatewayConfiguration {
   @Bean
   TemplateRouter templateRouter(TemplateCatalog templates, CatalogProperties catalog) {
     try {
-      return new TemplateRouter(templates, catalog.pools());
+      return new TemplateRouter(templates, catalog.pools(), catalog.trust(), catalog.allowedOwners());
     } catch (IllegalArgumentException e) {
       throw InvalidConfigException.of(e);
     }

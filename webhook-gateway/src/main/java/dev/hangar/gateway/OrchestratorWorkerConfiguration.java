@@ -8,9 +8,14 @@ import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.routing.Route;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.hangar.workflows.job.JobWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.util.Locale;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -87,7 +92,8 @@ class OrchestratorWorkerConfiguration {
       ObjectProvider<WorkerFactory> factories,
       TemplateRouter router,
       GitHubActivitiesImpl gitHub,
-      SecretSealer sealer) {
+      SecretSealer sealer,
+      MeterRegistry meters) {
     WorkerFactory factory = factories.getIfAvailable();
     if (factory == null) {
       throw new InvalidConfigException(
@@ -97,10 +103,20 @@ class OrchestratorWorkerConfiguration {
     }
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
     worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router), gitHub);
+    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router, refusals(meters)), gitHub);
     log.info(
         "orchestrator worker registered on task queue {} (sealing key {})", TaskQueues.ORCHESTRATOR, sealer.keyId());
     return new OrchestratorWorker(worker);
+  }
+
+  /** Counts jobs a pool refused ({@code hangar_jobs_refused_total}, docs/metrics.md). */
+  static Consumer<Route> refusals(MeterRegistry meters) {
+    return route -> Counter.builder("hangar.jobs.refused")
+        .description("jobs a pool did not trust: no VM, no runner")
+        .tag("pool", route.pool() == null ? "default" : route.pool())
+        .tag("action", route.trust().onUntrusted().name().toLowerCase(Locale.ROOT))
+        .register(meters)
+        .increment();
   }
 
   /**

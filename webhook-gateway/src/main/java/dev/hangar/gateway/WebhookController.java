@@ -108,7 +108,7 @@ class WebhookController {
     if (view.event() == null) {
       return d.answer(Outcome.IGNORED, "action " + view.action() + " is not handled");
     }
-    Route route = router.route(view.job().labels());
+    Route route = router.route(view.job());
     try {
       if (route.decision() == Route.Decision.NOT_OURS) {
         String owner = Names.ownerJobOfRunner(view.event().runnerName()).isPresent()

@@ -44,7 +44,7 @@ public interface FlowWorkflow {
               .build());
       host.ensureTemplate(template);
       host.startVm(vmName, template);
-      host.startRunner(vmName, jitConfig);
+      host.startRunner(vmName, jitConfig, null);
       VmCheck check = host.checkVm(vmName);
       while (check.state().alive()) {
         Workflow.sleep(Duration.ofMillis(200));

@@ -1,12 +1,14 @@
 package dev.hangar.activities.host;
 
 import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.activities.host.hooks.TrustHook;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.github.SealedSecret;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.VmCheck;
 import dev.hangar.workflows.host.VmInfo;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -134,15 +136,18 @@ public final class HostActivitiesImpl implements HostActivities {
   }
 
   @Override
-  public void startRunner(String vmName, SealedSecret jitConfig) {
+  public void startRunner(String vmName, SealedSecret jitConfig, TrustPolicy trust) {
     SafeNames.require("VM name", vmName);
     String plaintext = sealer.open(jitConfig);
     try {
       if (driver.runnerState(vmName) == RunnerState.NO_VM) {
         throw vmGone(vmName);
       }
-      driver.startRunner(vmName, plaintext);
-      log.info("runner started in VM {} on {}", vmName, hostId);
+      driver.startRunner(vmName, plaintext, TrustHook.files(trust));
+      log.info("runner started in VM {} on {}{}", vmName, hostId, trust == null ? " without a trust hook" : "");
+    } catch (UnsupportedOperationException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "host " + hostId + " cannot start a runner in VM " + vmName + ": " + e.getMessage(), Failures.HOST_IO);
     } catch (VmDriver.VmMissingException e) {
       throw vmGone(vmName);
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.hangar.activities.host;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.File;
 import java.io.IOException;
@@ -206,6 +207,12 @@ public final class SimulatedVmDriver implements VmDriver {
 
   @Override
   public void startRunner(String vmName, String jitConfig) throws IOException {
+    startRunner(vmName, jitConfig, HookFiles.NONE);
+  }
+
+  /** The hooks are written into the runner directory; the simulated runner does not run them. */
+  @Override
+  public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
     Path dir = vmDir(vmName);
     synchronized (lock(vmName)) {
       if (!Files.isDirectory(dir)) {
@@ -224,6 +231,7 @@ public final class SimulatedVmDriver implements VmDriver {
       Files.deleteIfExists(config);
       Files.createFile(config, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
       Files.writeString(config, jitConfig, StandardCharsets.UTF_8);
+      hooks.writeTo(runnerDir);
 
       ProcessBuilder builder = new ProcessBuilder(runnerCommand)
           .directory(runnerDir.toFile())

@@ -1,5 +1,6 @@
 package dev.hangar.activities.host;
 
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
 import java.util.List;
@@ -44,6 +45,22 @@ public interface VmDriver {
    * @throws VmMissingException if there is no such VM
    */
   void startRunner(String vmName, String jitConfig) throws IOException;
+
+  /**
+   * As {@link #startRunner(String, String)}, with {@code hooks} (the pool's job-started hook, see
+   * {@link dev.hangar.activities.host.hooks.TrustHook}) copied into the VM beside Hangar's scripts
+   * before the runner starts. A driver that cannot install them refuses rather than start a runner
+   * without them.
+   *
+   * @throws UnsupportedOperationException if there are hooks and this driver cannot install them
+   */
+  default void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
+    if (!hooks.isEmpty()) {
+      throw new UnsupportedOperationException(
+          getClass().getSimpleName() + " cannot install the pool's job-started hook; refusing to start a runner without it");
+    }
+    startRunner(vmName, jitConfig);
+  }
 
   /** The state of the VM's runner. */
   RunnerState runnerState(String vmName) throws IOException;

@@ -8,5 +8,6 @@ package dev.hangar.activities.routing;
  *     (case-sensitive)
  * @param template the id of a template in {@code hangar.templates}
  * @param tag the template tag to use, or {@code null} for the template's default tag
+ * @param trust what the pool trusts, or {@code null} for {@code hangar.trust}
  */
-public record PoolSpec(String name, String template, String tag) {}
+public record PoolSpec(String name, String template, String tag, TrustSpec trust) {}

@@ -3,6 +3,8 @@ package dev.hangar.activities.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.activities.host.hooks.TrustHook;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.TaskQueues;
@@ -13,6 +15,7 @@ import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.PlacementActivities;
 import dev.hangar.workflows.host.VmCheck;
 import dev.hangar.workflows.host.VmInfo;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.activity.ActivityOptions;
@@ -21,6 +24,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +99,7 @@ class HostActivitiesImplTest {
     assertThat(ledger.find("hangar-42-1").orElseThrow().started()).isTrue();
     assertThat(host.startVm("hangar-42-1", TEMPLATE)).isEqualTo(vm); // idempotent
 
-    host.startRunner("hangar-42-1", sealer.seal(JIT));
+    host.startRunner("hangar-42-1", sealer.seal(JIT), null);
     assertThat(driver.runnerDir("hangar-42-1").resolve(".jitconfig")).hasContent(JIT);
 
     assertThat(host.checkVm("hangar-42-1").state()).isEqualTo(VmCheck.State.RUNNING);
@@ -114,7 +118,7 @@ class HostActivitiesImplTest {
     host.startVm("hangar-1-1", TEMPLATE); // pulls the template itself when missing
     assertThat(heartbeats).contains("pulling");
     assertThat(host.checkVm("hangar-1-1").state()).isEqualTo(VmCheck.State.RUNNER_FAILED); // never started
-    host.startRunner("hangar-1-1", sealer.seal(JIT));
+    host.startRunner("hangar-1-1", sealer.seal(JIT), null);
     driver.finishRunner("hangar-1-1", false);
     assertThat(host.checkVm("hangar-1-1").state()).isEqualTo(VmCheck.State.RUNNER_FAILED);
   }
@@ -122,12 +126,12 @@ class HostActivitiesImplTest {
   @Test
   void aDeletedOrCrashedVmIsGone() throws Exception {
     host.startVm("hangar-2-1", TEMPLATE);
-    host.startRunner("hangar-2-1", sealer.seal(JIT));
+    host.startRunner("hangar-2-1", sealer.seal(JIT), null);
     driver.delete("hangar-2-1");
     VmCheck check = host.checkVm("hangar-2-1");
     assertThat(check.state()).isEqualTo(VmCheck.State.VM_GONE);
     assertThat(check.detail()).contains("hangar-2-1");
-    assertThatThrownBy(() -> host.startRunner("hangar-2-1", sealer.seal(JIT)))
+    assertThatThrownBy(() -> host.startRunner("hangar-2-1", sealer.seal(JIT), null))
         .satisfies(e -> assertFailure(e, Failures.VM_GONE, true));
 
     host.startVm("hangar-2-2", TEMPLATE);
@@ -222,7 +226,7 @@ class HostActivitiesImplTest {
   void aSecretSealedWithAnotherKeyIsUnreadable() throws Exception {
     host.startVm("hangar-8-1", TEMPLATE);
     SealedSecret foreign = SecretSealer.fromBase64(SecretSealer.newKey()).seal(JIT);
-    assertThatThrownBy(() -> host.startRunner("hangar-8-1", foreign))
+    assertThatThrownBy(() -> host.startRunner("hangar-8-1", foreign, null))
         .satisfies(e -> assertFailure(e, Failures.SECRET_UNREADABLE, true))
         .satisfies(e -> assertThat(stackText(e)).doesNotContain("very-secret-config"));
     assertThat(Files.exists(driver.runnerDir("hangar-8-1").resolve(".jitconfig"))).isFalse();
@@ -235,6 +239,52 @@ class HostActivitiesImplTest {
     assertThatThrownBy(() -> placement.claimHost(new ClaimRequest("w", "../x", TEMPLATE)))
         .satisfies(e -> assertFailure(e, SafeNames.INVALID_NAME, true));
     assertThat(ledger.reservedCount()).isZero();
+  }
+
+  @Test
+  void theTrustPolicyGoesIntoTheVmAsTheJobStartedHook() throws Exception {
+    TrustPolicy policy = new TrustPolicy(List.of(), List.of("my-org/*"), List.of(), List.of("push"), false, null);
+    placement.claimHost(new ClaimRequest("hangar-job-9", "hangar-9-1", TEMPLATE));
+    host.startVm("hangar-9-1", TEMPLATE);
+
+    host.startRunner("hangar-9-1", sealer.seal(JIT), policy);
+
+    Path runner = driver.runnerDir("hangar-9-1");
+    assertThat(runner.resolve(TrustHook.HOOK)).hasBinaryContent(TrustHook.files(policy).files().get(TrustHook.HOOK));
+    assertThat(runner.resolve(TrustHook.POLICY)).content().contains("\"repositories\":[\"my-org/*\"]");
+  }
+
+  @Test
+  void aDriverThatCannotInstallTheHookStartsNoRunner() throws Exception {
+    VmDriver hookless = new VmDriver() {
+      @Override public boolean templatePresent(TemplateRef t) throws IOException { return driver.templatePresent(t); }
+      @Override public boolean ensureTemplate(TemplateRef t, Runnable p) throws IOException { return driver.ensureTemplate(t, p); }
+      @Override public Vm cloneAndStart(String vm, TemplateRef t) throws IOException { return driver.cloneAndStart(vm, t); }
+      @Override public void startRunner(String vm, String jit) throws IOException { driver.startRunner(vm, jit); }
+      @Override public RunnerState runnerState(String vm) throws IOException { return driver.runnerState(vm); }
+      @Override public void delete(String vm) throws IOException { driver.delete(vm); }
+      @Override public List<String> list() throws IOException { return driver.list(); }
+    };
+    HostResources resources = new HostResources(12, 32768, 16000, 500, 400);
+    TestActivityEnvironment other = TestActivityEnvironment.newInstance();
+    try {
+      other.registerActivitiesImplementations(
+          new HostActivitiesImpl("mac-2", hookless, ledger, sealer, () -> resources, () -> {}));
+      HostActivities stub = other.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build());
+      stub.startVm("hangar-10-1", TEMPLATE);
+      TrustPolicy policy = new TrustPolicy(null, null, null, null, false, null);
+
+      assertThatThrownBy(() -> stub.startRunner("hangar-10-1", sealer.seal(JIT), policy))
+          .satisfies(e -> assertFailure(e, Failures.HOST_IO, true))
+          .hasStackTraceContaining("cannot install the pool's job-started hook");
+      assertThat(driver.runnerDir("hangar-10-1").resolve(".jitconfig")).doesNotExist();
+      stub.startRunner("hangar-10-1", sealer.seal(JIT), null); // no policy, no hook needed
+    } finally {
+      other.close();
+    }
   }
 
   static void assertFailure(Throwable e, String type, boolean nonRetryable) {

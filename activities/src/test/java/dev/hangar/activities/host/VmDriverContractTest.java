@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.activities.host.VmDriver.RunnerState;
+import dev.hangar.activities.host.hooks.TrustHook;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
@@ -136,6 +138,28 @@ public abstract class VmDriverContractTest {
     eventually(() -> Files.exists(files().home("hangar-1-1").resolve("hook-completed")));
     assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING); // the custom state script
     assertThat(files().home("hangar-1-1").resolve("custom-state-ran")).exists();
+  }
+
+  @Test
+  void thePoolsTrustHookGoesInWithTheScriptsAndRunsBeforeAnOperatorsHook() throws Exception {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.writeString(scripts.resolve("job-started.sh"), "#!/bin/bash\necho started > \"$HOME/hook-started\"\n");
+    driver = newDriver(scripts);
+    running("hangar-1-1");
+    TrustPolicy policy = new TrustPolicy(List.of(), List.of("my-org/*"), List.of(), List.of("push"), false, null);
+
+    driver.startRunner("hangar-1-1", JIT, TrustHook.files(policy));
+
+    Path guest = files().home("hangar-1-1").resolve("hangar");
+    eventually(() -> Files.readString(guest.resolve("runner.log")).contains("Hangar trust policy"));
+    assertThat(guest.resolve(TrustHook.POLICY)).hasBinaryContent(TrustHook.files(policy).files().get(TrustHook.POLICY));
+    assertThat(guest.resolve(TrustHook.CHECK)).exists();
+    // The fake VM has no runner Node.js and no GitHub event: the check refuses, the operator's hook never runs.
+    assertThat(Files.readString(guest.resolve("runner.log"))).contains("job refused: no Node.js in");
+    assertThat(files().home("hangar-1-1").resolve("hook-started")).doesNotExist();
+    eventually(() -> Files.exists(files().home("hangar-1-1").resolve(".fake-job-failed")));
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_OK);
+    assertThat(files().argvLog()).doesNotContain("my-org");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.activities.templates.TemplateSpec;
+import dev.hangar.workflows.job.JobRequest;
 import dev.hangar.workflows.routing.Route;
 import dev.hangar.workflows.routing.Route.Decision;
 import java.util.Arrays;
@@ -20,7 +21,7 @@ class TemplateRouterTest {
   private final TemplateRouter router =
       new TemplateRouter(
           CATALOG,
-          List.of(new PoolSpec("macos-large", "sequoia", "beta"), new PoolSpec("macos", "sonoma-xcode16", null)));
+          List.of(new PoolSpec("macos-large", "sequoia", "beta", null), new PoolSpec("macos", "sonoma-xcode16", null, null)));
 
   @Test
   void templateLabelSelectsTheTemplateAtItsDefaultTag() {
@@ -92,7 +93,7 @@ class TemplateRouterTest {
     assertThat(router.route(List.of("self-hosted", "macOS", "ARM64")).decision()).isEqualTo(Decision.NOT_OURS);
     assertThat(router.route(List.of("ubuntu-latest")).decision()).isEqualTo(Decision.NOT_OURS);
     assertThat(router.route(List.of()).decision()).isEqualTo(Decision.NOT_OURS);
-    assertThat(router.route(null).decision()).isEqualTo(Decision.NOT_OURS);
+    assertThat(router.route((List<String>) null).decision()).isEqualTo(Decision.NOT_OURS);
     assertThat(router.route(Arrays.asList("self-hosted", null)).decision()).isEqualTo(Decision.NOT_OURS);
   }
 
@@ -122,7 +123,7 @@ class TemplateRouterTest {
     assertThatThrownBy(
             () ->
                 new TemplateRouter(
-                    CATALOG, List.of(new PoolSpec("macos", "sequoia", null), new PoolSpec("x", "ventura", null))))
+                    CATALOG, List.of(new PoolSpec("macos", "sequoia", null, null), new PoolSpec("x", "ventura", null, null))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("hangar.pools[1].template")
         .hasMessageContaining("ventura");
@@ -130,21 +131,25 @@ class TemplateRouterTest {
 
   @Test
   void poolConfigMistakesNameTheKey() {
-    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec(" ", "sequoia", null))))
+    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec(" ", "sequoia", null, null))))
         .hasMessageContaining("hangar.pools[0].name");
-    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec("p", null, null))))
+    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec("p", null, null, null))))
         .hasMessageContaining("hangar.pools[0].template is required");
     assertThatThrownBy(
             () ->
                 new TemplateRouter(
-                    CATALOG, List.of(new PoolSpec("p", "sequoia", null), new PoolSpec("p", "sequoia", null))))
+                    CATALOG, List.of(new PoolSpec("p", "sequoia", null, null), new PoolSpec("p", "sequoia", null, null))))
         .hasMessageContaining("hangar.pools[1].name 'p' is listed twice");
-    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec("anka-template:x", "sequoia", null))))
+    assertThatThrownBy(() -> new TemplateRouter(CATALOG, List.of(new PoolSpec("anka-template:x", "sequoia", null, null))))
         .hasMessageContaining("hangar.pools[0].name");
   }
 
   @Test
   void routingActivityDelegatesToTheRouter() {
-    assertThat(new RoutingActivitiesImpl(router).route(List.of("macos")).pool()).isEqualTo("macos");
+    assertThat(new RoutingActivitiesImpl(router).route(job("octo-org", "app", "macos")).pool()).isEqualTo("macos");
+  }
+
+  static JobRequest job(String owner, String repo, String... labels) {
+    return new JobRequest(1, 10, 1, owner, repo, List.of(labels), "https://github.com/" + owner + "/" + repo, null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hangar.workflows.host;
 
 import dev.hangar.workflows.github.SealedSecret;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.activity.ActivityInterface;
 
@@ -21,8 +22,14 @@ public interface HostActivities {
    * Puts the single-use JIT runner configuration into the VM and starts the runner with it. The
    * secret travels sealed and is opened only here, written to a file inside the VM, never to a
    * process argument or a log.
+   *
+   * <p>With a trust policy, the VM gets a job-started hook generated from it that fails any job the
+   * policy does not allow before its first step runs (docs/security.md).
+   *
+   * @param trust the pool's trust policy, or {@code null} for no hook (histories recorded before
+   *     pools had one)
    */
-  void startRunner(String vmName, SealedSecret jitConfig);
+  void startRunner(String vmName, SealedSecret jitConfig, TrustPolicy trust);
 
   /**
    * Looks at the VM and its runner and answers at once. The workflow calls it every

@@ -18,6 +18,11 @@ public record JobOutcome(Result result, String conclusion, int vmsCreated, Strin
     NOT_OURS,
     /** The labels name a template that does not exist; the run was cancelled on GitHub. */
     UNKNOWN_TEMPLATE,
+    /**
+     * The pool does not trust the job's repository: no VM was made; the run was cancelled or left
+     * for other runners, as the pool says.
+     */
+    UNTRUSTED,
     /** Every attempt failed, or no host had room in time; the run was cancelled on GitHub. */
     GAVE_UP,
     /** The job ran past the maximum job duration; the run was cancelled on GitHub. */

@@ -4,6 +4,7 @@ import dev.hangar.workflows.Names;
 import dev.hangar.workflows.github.GitHubActivities;
 import dev.hangar.workflows.github.RunRef;
 import dev.hangar.workflows.routing.Route;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -52,6 +53,8 @@ public class JobWorkflowImpl implements JobWorkflow {
   private Instant createdAt;
   private boolean runCancelled;
   private TemplateRef template;
+  /** The pool's trust policy, for the VMs' job-started hook; null in older histories. */
+  private TrustPolicy trust;
   private JobOutcome.Result endResult;
   /** Null in histories recorded before jobs carried search attributes. */
   private SearchAttributesPublisher searchAttributes;
@@ -70,14 +73,17 @@ public class JobWorkflowImpl implements JobWorkflow {
       Async.procedure(searchAttributes::keepPublishing);
     }
 
-    Route route = activities.routing().route(job.labels());
+    Route route = activities.routing().route(job);
     template = route.template();
+    trust = route.trust();
     switch (route.decision()) {
       case NOT_OURS:
         return finish(JobOutcome.Result.NOT_OURS, route.reason());
       case UNKNOWN_TEMPLATE:
         cancelRunOnGitHub("unknown template: " + route.reason());
         return finish(JobOutcome.Result.UNKNOWN_TEMPLATE, route.reason());
+      case UNTRUSTED:
+        return refuse(route);
       default:
         break;
     }
@@ -87,6 +93,20 @@ public class JobWorkflowImpl implements JobWorkflow {
       onManualCancel();
       throw e;
     }
+  }
+
+  /**
+   * A job the pool does not trust: no VM and no runner; the run is cancelled on GitHub or left for
+   * other runners, as the pool's policy says.
+   */
+  private JobOutcome refuse(Route route) {
+    log.warn("job {} of {} refused by pool {}: {}", job.jobId(), job.fullName(), route.pool(), route.reason());
+    if (route.trust() != null && route.trust().onUntrusted() == TrustPolicy.OnUntrusted.LEAVE) {
+      return finish(JobOutcome.Result.UNTRUSTED, route.reason() + "; left for other runners");
+    }
+    String detail = route.reason() + RUN_CANCELLED;
+    cancelRunOnGitHub(detail);
+    return finish(JobOutcome.Result.UNTRUSTED, detail);
   }
 
   /** Makes VMs until GitHub starts the job, waits for it to complete, then retires every VM. */
@@ -125,7 +145,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   private VmLife startVm(TemplateRef template) {
-    VmLife vm = new VmLife(job, policy, activities, github, Names.vmName(job.jobId(), vms.size() + 1));
+    VmLife vm = new VmLife(job, policy, activities, github, Names.vmName(job.jobId(), vms.size() + 1), trust);
     vms.add(vm);
     lives.add(Async.procedure(vm::live, template));
     return vm;
@@ -249,6 +269,9 @@ public class JobWorkflowImpl implements JobWorkflow {
   private SearchAttributesPublisher.Snapshot searchable() {
     VmLife newest = newestVm();
     String conclusion = own.conclusion();
+    if (endResult == JobOutcome.Result.UNTRUSTED) {
+      conclusion = null; // a refusal says why, whatever GitHub's conclusion of the cancelled run
+    }
     if (conclusion == null && endResult != null && endResult != JobOutcome.Result.COMPLETED) {
       conclusion = endResult.name().toLowerCase(java.util.Locale.ROOT);
     }

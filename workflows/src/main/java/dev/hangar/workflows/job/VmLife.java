@@ -9,6 +9,7 @@ import dev.hangar.workflows.host.Claim;
 import dev.hangar.workflows.host.ClaimRequest;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.VmCheck;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.TemplateRef;
 import dev.hangar.workflows.Failures;
 import io.temporal.failure.ActivityFailure;
@@ -46,6 +47,7 @@ final class VmLife {
   private final JobActivities activities;
   private final GitHubActivities github;
   private final String vmName;
+  private final TrustPolicy trust;
 
   private State state = State.CLAIMING;
   private Claim claim;
@@ -59,8 +61,15 @@ final class VmLife {
   private String detail;
   private CancellationScope claimScope;
 
-  VmLife(JobRequest job, JobPolicy policy, JobActivities activities, GitHubActivities github, String vmName) {
+  VmLife(
+      JobRequest job,
+      JobPolicy policy,
+      JobActivities activities,
+      GitHubActivities github,
+      String vmName,
+      TrustPolicy trust) {
     this.job = job;
+    this.trust = trust;
     this.policy = policy;
     this.activities = activities;
     this.github = github;
@@ -142,7 +151,7 @@ final class VmLife {
                   github.registerRunner(
                       new RunnerRequest(job.owner(), job.repo(), job.installationId(), vmName, job.labels()));
               runner = registration.runner();
-              host.startRunner(vmName, registration.jitConfig());
+              host.startRunner(vmName, registration.jitConfig(), trust);
             })
         .run();
   }

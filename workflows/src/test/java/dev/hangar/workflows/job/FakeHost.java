@@ -5,6 +5,7 @@ import dev.hangar.workflows.github.SealedSecret;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.host.VmCheck;
 import dev.hangar.workflows.host.VmInfo;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -23,6 +24,8 @@ final class FakeHost implements HostActivities {
   final List<String> created = new CopyOnWriteArrayList<>();
   final List<String> deleted = new CopyOnWriteArrayList<>();
   final List<String> runnersStarted = new CopyOnWriteArrayList<>();
+  /** The trust policy each runner was started with. */
+  final Map<String, TrustPolicy> trustByVm = new ConcurrentHashMap<>();
   final AtomicInteger checks = new AtomicInteger();
   volatile int peakVms;
 
@@ -47,11 +50,14 @@ final class FakeHost implements HostActivities {
   }
 
   @Override
-  public void startRunner(String vmName, SealedSecret jitConfig) {
+  public void startRunner(String vmName, SealedSecret jitConfig, TrustPolicy trust) {
     if (!vms.containsKey(vmName)) {
       throw ApplicationFailure.newNonRetryableFailure("no VM " + vmName, Failures.VM_GONE);
     }
     runnersStarted.add(vmName);
+    if (trust != null) {
+      trustByVm.put(vmName, trust);
+    }
   }
 
   @Override

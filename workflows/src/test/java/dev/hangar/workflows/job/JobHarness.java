@@ -5,6 +5,7 @@ import dev.hangar.workflows.Names;
 import dev.hangar.workflows.TaskQueues;
 import dev.hangar.workflows.routing.Route;
 import dev.hangar.workflows.routing.RoutingActivities;
+import dev.hangar.workflows.routing.TrustPolicy;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -185,10 +186,30 @@ final class JobHarness implements AutoCloseable {
     env.close();
   }
 
-  /** Routes like the real router: a pool label, a missing template, or not ours. */
+  /** The trust policy the harness's pool hands its VMs. */
+  static final TrustPolicy POOL_TRUST =
+      new TrustPolicy(List.of(), List.of("octo-org/*"), List.of(), List.of("push"), false, TrustPolicy.OnUntrusted.CANCEL);
+
+  /** A repository the pool refuses, cancelling the run; {@link #LEFT_REPO}: refused and left queued. */
+  static final String UNTRUSTED_REPO = "untrusted";
+
+  static final String LEFT_REPO = "left-alone";
+
+  /**
+   * Routes like the real router: a pool label, a missing template, or not ours; the pool refuses
+   * {@link #UNTRUSTED_REPO} and {@link #LEFT_REPO}.
+   */
   static final class LabelRouting implements RoutingActivities {
     @Override
-    public Route route(List<String> labels) {
+    public Route route(JobRequest job) {
+      List<String> labels = job.labels();
+      if (labels.contains(POOL_LABEL) && job.repo().equals(UNTRUSTED_REPO)) {
+        return Route.untrusted("macos", "pool macos does not trust " + job.fullName(), POOL_TRUST);
+      }
+      if (labels.contains(POOL_LABEL) && job.repo().equals(LEFT_REPO)) {
+        TrustPolicy leave = new TrustPolicy(null, null, null, null, false, TrustPolicy.OnUntrusted.LEAVE);
+        return Route.untrusted("macos", "pool macos does not trust " + job.fullName(), leave);
+      }
       if (labels.contains("anka-template:missing")) {
         return Route.unknownTemplate("template missing is in no registry");
       }
@@ -196,7 +217,7 @@ final class JobHarness implements AutoCloseable {
         return Route.serve("anywhere", new TemplateRef("nowhere", null, TEMPLATE.resources()));
       }
       if (labels.contains(POOL_LABEL)) {
-        return Route.serve("macos", TEMPLATE);
+        return Route.serve("macos", TEMPLATE, POOL_TRUST);
       }
       return Route.notOurs("no pool serves " + labels);
     }

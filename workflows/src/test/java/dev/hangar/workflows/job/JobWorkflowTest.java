@@ -3,6 +3,7 @@ package dev.hangar.workflows.job;
 import static dev.hangar.workflows.job.JobHarness.completed;
 import static dev.hangar.workflows.job.JobHarness.event;
 import static dev.hangar.workflows.job.JobHarness.inProgress;
+import static dev.hangar.workflows.job.JobHarness.POOL_LABEL;
 import static dev.hangar.workflows.job.JobHarness.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +15,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -313,6 +315,44 @@ class JobWorkflowTest {
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.NOT_OURS);
     assertThat(h.github.calls()).isZero();
     assertThat(h.placement.claims).isEmpty();
+  }
+
+  @Test
+  void untrustedRepositoryGetsNoVmNoRunnerAndItsRunIsCancelled() {
+    JobOutcome outcome = refused(31, JobHarness.UNTRUSTED_REPO);
+
+    assertThat(outcome.detail()).contains("does not trust octo-org/untrusted").contains("run cancelled");
+    assertThat(h.github.cancelledRuns).containsExactly(310L);
+    h.recordHistory(31, "untrusted-run-cancelled");
+  }
+
+  @Test
+  void untrustedRepositoryLeftForOtherRunnersCallsNothing() {
+    JobOutcome outcome = refused(32, JobHarness.LEFT_REPO);
+
+    assertThat(outcome.detail()).contains("left for other runners");
+    assertThat(h.github.calls()).isZero();
+  }
+
+  /** Runs a job of {@code repo} that the pool refuses: no claim, no VM, no runner. */
+  private JobOutcome refused(long jobId, String repo) {
+    h = new JobHarness(mac1);
+    h.start(new JobRequest(jobId, jobId * 10, 1, "octo-org", repo, List.of(POOL_LABEL), "u", null));
+    JobOutcome outcome = h.result(jobId);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNTRUSTED);
+    assertThat(outcome.vmsCreated()).isZero();
+    assertThat(h.github.registered).isEmpty();
+    assertThat(h.placement.claims).isEmpty();
+    return outcome;
+  }
+
+  @Test
+  void thePoolsTrustPolicyReachesTheHostWithTheRunner() {
+    h = new JobHarness(mac1);
+    h.start(job(33));
+    h.awaitRunnerUp(33, 1);
+
+    assertThat(mac1.trustByVm).containsEntry("hangar-33-1", JobHarness.POOL_TRUST);
   }
 
   @Test

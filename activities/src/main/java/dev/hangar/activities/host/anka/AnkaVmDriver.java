@@ -5,6 +5,7 @@ import dev.hangar.activities.host.GuestCommands;
 import dev.hangar.activities.host.RunnerScripts;
 import dev.hangar.activities.host.SafeNames;
 import dev.hangar.activities.host.VmDriver;
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
@@ -227,6 +228,12 @@ public final class AnkaVmDriver implements VmDriver {
 
   @Override
   public void startRunner(String vmName, String jitConfig) throws IOException {
+    startRunner(vmName, jitConfig, HookFiles.NONE);
+  }
+
+  /** The hooks go into the VM's {@value #GUEST_DIR} directory with the scripts. */
+  @Override
+  public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
     String vm = SafeNames.require("VM name", vmName);
     if (!GuestCommands.mustStartRunner(vm, runnerState(vm))) {
       return;
@@ -237,6 +244,7 @@ public final class AnkaVmDriver implements VmDriver {
       Path dir = Files.createDirectory(staging.resolve(GUEST_DIR),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       scripts.writeTo(dir);
+      hooks.writeTo(dir);
       Path config = Files.createFile(dir.resolve(GuestCommands.JIT_CONFIG_FILE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(config, jitConfig, StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import dev.hangar.activities.host.GuestCommands;
 import dev.hangar.activities.host.RunnerScripts;
 import dev.hangar.activities.host.SafeNames;
 import dev.hangar.activities.host.VmDriver;
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.template.TemplateRef;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -240,12 +242,21 @@ public final class TartVmDriver implements VmDriver {
 
   @Override
   public void startRunner(String vmName, String jitConfig) throws IOException {
+    startRunner(vmName, jitConfig, HookFiles.NONE);
+  }
+
+  /** The hooks go into the VM's {@code ~/hangar} directory with the scripts, one {@code tart exec} each. */
+  @Override
+  public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
     String vm = SafeNames.require("VM name", vmName);
     if (!GuestCommands.mustStartRunner(vm, runnerState(vm))) {
       return;
     }
     for (String name : scripts.names()) {
       write(vm, name, "700", scripts.content(name));
+    }
+    for (Map.Entry<String, byte[]> hook : hooks.files().entrySet()) {
+      write(vm, SafeNames.require("hook file", hook.getKey()), "700", hook.getValue());
     }
     write(vm, GuestCommands.JIT_CONFIG_FILE, "600", jitConfig.getBytes(StandardCharsets.UTF_8));
     TartCli.Output out = exec(vm, null, GuestCommands.START_COMMAND);

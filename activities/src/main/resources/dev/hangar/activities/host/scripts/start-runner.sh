@@ -6,7 +6,9 @@
 #
 # Override: put a file of the same name in hangar.host.anka.scripts-dir.
 # Hooks: job-started.sh and job-completed.sh in that directory become the runner's
-# ACTIONS_RUNNER_HOOK_JOB_STARTED and ACTIONS_RUNNER_HOOK_JOB_COMPLETED.
+# ACTIONS_RUNNER_HOOK_JOB_STARTED and ACTIONS_RUNNER_HOOK_JOB_COMPLETED. When the host installed the
+# pool's trust hook (trust-check.sh), that is the job-started hook, and it runs job-started.sh
+# after its check passes.
 set -euo pipefail
 HANGAR_DIR="${HANGAR_DIR:-$HOME/hangar}"
 RUNNER_HOME="${RUNNER_HOME:-$HOME/actions-runner}"
@@ -27,7 +29,9 @@ if [ ! -x "$RUNNER_HOME/run.sh" ]; then
 fi
 chmod 600 "$HANGAR_DIR/.jitconfig"
 rm -f "$HANGAR_DIR/exit-code"
-if [ -f "$HANGAR_DIR/job-started.sh" ]; then
+if [ -f "$HANGAR_DIR/trust-check.sh" ]; then
+  export ACTIONS_RUNNER_HOOK_JOB_STARTED="$HANGAR_DIR/trust-check.sh"
+elif [ -f "$HANGAR_DIR/job-started.sh" ]; then
   export ACTIONS_RUNNER_HOOK_JOB_STARTED="$HANGAR_DIR/job-started.sh"
 fi
 if [ -f "$HANGAR_DIR/job-completed.sh" ]; then

@@ -76,7 +76,7 @@ class AnkaHostActivitiesTest {
     assertThat(host.startVm("hangar-7-1", TEMPLATE).vmName()).isEqualTo("hangar-7-1");
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.RUNNER_FAILED); // never started
 
-    host.startRunner("hangar-7-1", sealer.seal(JIT));
+    host.startRunner("hangar-7-1", sealer.seal(JIT), null);
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.RUNNING);
     fake.finishRunner("hangar-7-1", 0);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -82,7 +82,7 @@ class TartHostActivitiesTest {
     assertThat(host.startVm("hangar-7-1", template("a")).address()).startsWith("192.168.64.");
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.RUNNER_FAILED); // never started
 
-    host.startRunner("hangar-7-1", sealer.seal(JIT));
+    host.startRunner("hangar-7-1", sealer.seal(JIT), null);
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.RUNNING);
     fake.files().finishRunner("hangar-7-1", 0);
     eventually(() -> host.checkVm("hangar-7-1").state() == VmCheck.State.RUNNER_FINISHED);
