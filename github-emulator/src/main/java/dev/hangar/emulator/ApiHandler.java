@@ -75,6 +75,9 @@ final class ApiHandler implements HttpHandler {
   private final Map<String, TokenGrant> tokens;
   private final AppAuth appAuth;
   private final String baseUrl;
+  private final String apiPath;
+  /** Where the server is, without the API path: the runner service and web URLs live here. */
+  private final String root;
   private final BiConsumer<EmulatorState.Job, String> jobEvents;
   private final RunnerStarvation starvation;
   private final List<Route> routes = new ArrayList<>();
@@ -90,7 +93,8 @@ final class ApiHandler implements HttpHandler {
       String baseUrl,
       BiConsumer<EmulatorState.Job, String> jobEvents,
       RunnerStarvation starvation,
-      AppAuth appAuth) {
+      AppAuth appAuth,
+      String apiPath) {
     this.mapper = mapper;
     this.state = state;
     this.renderer = renderer;
@@ -102,6 +106,8 @@ final class ApiHandler implements HttpHandler {
     this.jobEvents = jobEvents;
     this.starvation = starvation;
     this.appAuth = appAuth;
+    this.apiPath = apiPath;
+    this.root = baseUrl.substring(0, baseUrl.length() - apiPath.length());
     route(Endpoints.GET_REPOSITORY, r -> new Reply(200, renderer.repository(r.repo())));
     route(Endpoints.GENERATE_JITCONFIG, this::generateJitConfig);
     route(Endpoints.LIST_RUNNERS, this::listRunners);
@@ -133,7 +139,9 @@ final class ApiHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getRawPath();
+    String fullPath = exchange.getRequestURI().getRawPath();
+    // Below apiPath only, as on GitHub Enterprise Server: anything else is no API path (404).
+    String path = fullPath.startsWith(apiPath + "/") ? fullPath.substring(apiPath.length()) : "/" + fullPath;
     String rawQuery = exchange.getRequestURI().getRawQuery();
     byte[] body = exchange.getRequestBody().readAllBytes();
     Reply reply;
@@ -207,7 +215,8 @@ final class ApiHandler implements HttpHandler {
     }
     boolean counted = !Endpoints.RATE_LIMIT.equals(key);
     if (counted && !rateLimit.tryConsume()) {
-      return new Reply(403, Exchange.error(mapper, 403, "API rate limit exceeded for user ID 1.", RATE_DOCS));
+      int status = rateLimit.spentStatus();
+      return new Reply(status, Exchange.error(mapper, status, "API rate limit exceeded for user ID 1.", RATE_DOCS));
     }
     if (route == null) {
       throw ApiError.notFound();
@@ -349,15 +358,15 @@ final class ApiHandler implements HttpHandler {
     runnerFile.put("AgentName", name);
     runnerFile.put("PoolId", String.valueOf(group));
     runnerFile.put("PoolName", poolName);
-    runnerFile.put("ServerUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH);
-    runnerFile.put("GitHubUrl", baseUrl + "/" + gitHubPath);
+    runnerFile.put("ServerUrl", root + JitConfigs.RUNNER_SERVICE_PATH);
+    runnerFile.put("GitHubUrl", root + "/" + gitHubPath);
     runnerFile.put("WorkFolder", workFolder);
     runnerFile.put("Ephemeral", "true");
     ObjectNode credentials = mapper.createObjectNode();
     credentials.put("Scheme", "OAuth");
     ObjectNode data = credentials.putObject("Data");
     data.put("ClientId", UUID.randomUUID().toString());
-    data.put("AuthorizationUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH + "oauth2/token");
+    data.put("AuthorizationUrl", root + JitConfigs.RUNNER_SERVICE_PATH + "oauth2/token");
     data.put("RequireFipsCryptography", "False");
     ObjectNode rsa = mapper.createObjectNode();
     for (String[] part : new String[][] {
