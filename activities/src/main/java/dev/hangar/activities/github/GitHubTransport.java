@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one HTTP path to GitHub: both github-api (as its {@link GitHubConnector}) and
  * {@link RunnersClient} send through it, so every call has the same base URL, User-Agent, API
- * version, timeout, call counting and rate-limit header reading.
+ * version, timeout, call counting, rate-limit header reading and {@link RateLimitGate}.
  */
 final class GitHubTransport implements GitHubConnector {
 
@@ -45,10 +45,12 @@ final class GitHubTransport implements GitHubConnector {
   private final Duration timeout;
   private final ApiCallCounter counter;
   private final HttpClient http;
+  private final RateLimitGate gate;
   private final AtomicReference<RateLimitInfo> lastRateLimit = new AtomicReference<>();
   private final ThreadLocal<Response> lastError = new ThreadLocal<>();
 
-  GitHubTransport(GitHubProperties properties, ApiCallCounter counter) {
+  GitHubTransport(GitHubProperties properties, ApiCallCounter counter, RateLimitGate gate) {
+    this.gate = gate;
     this.apiRoot = URI.create(properties.apiUrl());
     this.basePath = apiRoot.getPath() == null ? "" : apiRoot.getPath();
     this.userAgent = properties.userAgent();
@@ -130,6 +132,8 @@ final class GitHubTransport implements GitHubConnector {
     if (path.startsWith(basePath)) {
       path = path.substring(basePath.length());
     }
+    String authorization = request.headers().firstValue("Authorization").orElse(null);
+    gate.check(authorization);
     counter.increment(ApiCallCounter.endpointOf(request.method(), path));
     HttpResponse<byte[]> raw;
     try {
@@ -148,6 +152,7 @@ final class GitHubTransport implements GitHubConnector {
     });
     if (response.status() >= 400) {
       lastError.set(response);
+      gate.observe(authorization, response.status(), response.headers(), GitHubFailures.messageOf(response.body()));
     }
     LOG.debug("GitHub {} {} -> {}", request.method(), path, response.status());
     return response;

@@ -13,7 +13,6 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.oas.OpenApi30;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.emulator.CallLog;
-import dev.hangar.emulator.EmulatorConfig;
 import dev.hangar.emulator.Endpoints;
 import dev.hangar.emulator.Fault;
 import dev.hangar.emulator.GitHubEmulator;
@@ -25,7 +24,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,13 +70,8 @@ class GitHubRequestsMatchOpenApiTest {
 
   @BeforeEach
   void start() {
-    github = GitHubEmulator.start();
-    github.addRepository("acme", "app", true);
-    GitHubProperties properties = GitHubProperties.withToken(EmulatorConfig.DEFAULT_TOKEN)
-        .withApiUrl(github.baseUrl()).withRequestTimeout(Duration.ofSeconds(5));
-    activities = new GitHubActivitiesImpl(
-        GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN)),
-        sealer, 1);
+    github = GitHubTests.emulatorWithRepo();
+    activities = GitHubTests.activities(github, sealer);
   }
 
   @AfterEach
