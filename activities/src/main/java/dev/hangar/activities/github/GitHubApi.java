@@ -37,6 +37,7 @@ public final class GitHubApi {
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
   private GitHubApi(GitHubTransport transport, GitHubCredentials credentials, ApiCallCounter calls) {
+    ResponseBodyLogFilter.install();
     this.transport = transport;
     this.credentials = credentials;
     this.calls = calls;
