@@ -224,18 +224,18 @@ class ConfigValidationTest {
 
   /** Starts with orchestrator workers, which fail on GitHub configuration before reaching Temporal. */
   private static ConfigurableApplicationContext startWorkers(String... args) {
-    List<String> all = new ArrayList<>(List.of(
+    return run(List.of(
         "--hangar.gateway.webhook-secret=s",
         "--hangar.secrets.key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-        "--spring.main.banner-mode=off"));
-    all.addAll(List.of(args));
-    return new SpringApplicationBuilder(WebhookGatewayApplication.class)
-        .web(WebApplicationType.NONE)
-        .run(all.toArray(String[]::new));
+        "--spring.main.banner-mode=off"), args);
   }
 
   private static ConfigurableApplicationContext start(String... args) {
-    List<String> all = new ArrayList<>(List.of(BASE));
+    return run(List.of(BASE), args);
+  }
+
+  private static ConfigurableApplicationContext run(List<String> base, String... args) {
+    List<String> all = new ArrayList<>(base);
     all.addAll(List.of(args));
     return new SpringApplicationBuilder(WebhookGatewayApplication.class)
         .web(WebApplicationType.NONE)
