@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
@@ -117,7 +118,10 @@ final class ApiHandler implements HttpHandler {
     route(Endpoints.RATE_LIMIT, r -> new Reply(200, rateLimitOverview()));
     new AppRoutes(mapper, renderer, appAuth).register(this::route);
     new RunRoutes(mapper, state, renderer, this, jobEvents).register(this::route);
-    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl).register(this::route);
+    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl, OrgRunnerRoutes.Level.ORGANIZATION)
+        .register(this::route);
+    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl, OrgRunnerRoutes.Level.ENTERPRISE)
+        .register(this::route);
   }
 
   void route(String key, Endpoint endpoint) {
@@ -227,6 +231,14 @@ final class ApiHandler implements HttpHandler {
           .filter(r -> caller.isApp() || caller.sees(r))
           .orElseThrow(ApiError::notFound);
     }
+    if (params.containsKey("enterprise")) {
+      if (caller.installation() != null) {
+        throw new ApiError(403, "Resource not accessible by integration", ApiError.DOCS);
+      }
+      if (!state.enterpriseExists(params.get("enterprise")) || !caller.seesOrg(null)) {
+        throw ApiError.notFound();
+      }
+    }
     if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key)) {
       String org = params.get("org");
       if (!state.orgExists(org) || !caller.seesOrg(org)) {
@@ -335,7 +347,7 @@ final class ApiHandler implements HttpHandler {
       long id = state.nextRunnerId();
       String gitHubPath = org == null ? repo.fullName() : org;
       runner = state.addRunner(new EmulatorState.Runner(
-          id, repo, org, name.asText(), labelNames, group.asLong(),
+          id, repo, org, org == null ? Set.of() : state.orgsServedFrom(org), name.asText(), labelNames, group.asLong(),
           jitConfig(id, name.asText(), group.asLong(), poolName, gitHubPath, workFolder),
           starvation.starve(name.asText())));
     }

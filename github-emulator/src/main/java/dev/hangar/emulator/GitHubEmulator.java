@@ -382,6 +382,15 @@ public final class GitHubEmulator implements AutoCloseable {
     state.addRunnerGroup(org, id, name);
   }
 
+  /**
+   * Adds an enterprise owning these organisations; its runners ({@code /enterprises/{slug}/…}, a
+   * token that sees everything only) take jobs of any of them. Runner groups of the enterprise are
+   * added with {@link #addRunnerGroup} under the name {@code enterprises/<slug>}.
+   */
+  public void addEnterprise(String slug, String... orgs) {
+    state.addEnterprise(slug, java.util.Set.of(orgs));
+  }
+
   /** The hook id deliveries are made by ({@link EmulatorConfig#hookId()}). */
   public long hookId() {
     return config.hookId();

@@ -101,6 +101,28 @@ class RunnerScopeTest {
   }
 
   @Test
+  void enterpriseRunnersJoinTheEnterpriseGroupAndServeItsOrganisations() {
+    github = GitHubEmulator.start();
+    github.addRepository("acme", "app", true);
+    github.addRepository("globex", "site", true);
+    github.addEnterprise("big-co", "acme", "globex");
+    github.addRunnerGroup("enterprises/big-co", 9, "macs");
+    GitHubActivitiesImpl activities = new GitHubActivitiesImpl(api(), sealer,
+        new RunnerScope(RunnerScope.Level.ENTERPRISE, "big-co", "macs", null));
+
+    RunnerRegistration first = activities.registerRunner(request("hangar-1-1"));
+    RunnerRegistration second = activities.registerRunner(new RunnerRequest("globex", "site", null, "hangar-2-1", LABELS));
+
+    assertThat(github.calls().count(Endpoints.LIST_ENTERPRISE_RUNNER_GROUPS)).as("looked up once").isEqualTo(1);
+    assertThat(github.calls().count(Endpoints.GENERATE_ENTERPRISE_JITCONFIG)).isEqualTo(2);
+    JobInfo job = github.createJob("globex", "site", LABELS);
+    assertThat(github.claim(sealer.open(first.jitConfig()))).map(JobInfo::id).contains(job.id());
+    assertThat(activities.removeRunner(second.runner())).isEqualTo(RunnerRemoval.REMOVED);
+    assertThat(activities.removeRunner(first.runner())).isEqualTo(RunnerRemoval.BUSY);
+    assertThat(github.calls().count(Endpoints.DELETE_ENTERPRISE_RUNNER)).isEqualTo(2);
+  }
+
+  @Test
   void aGroupThatDoesNotExistIsRefusedForGood() {
     github = GitHubEmulator.start();
     github.addRepository("acme", "app", true);
