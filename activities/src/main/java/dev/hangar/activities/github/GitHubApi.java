@@ -82,6 +82,14 @@ public final class GitHubApi {
     return transport.lastRateLimit();
   }
 
+  /**
+   * Whether GitHub calls are held back now because GitHub said credentials are rate limited
+   * ({@code limit_paused}).
+   */
+  public boolean rateLimitPaused() {
+    return transport.paused();
+  }
+
   GitHubTransport transport() {
     return transport;
   }

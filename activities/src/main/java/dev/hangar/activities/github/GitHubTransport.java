@@ -121,6 +121,11 @@ final class GitHubTransport implements GitHubConnector {
     lastError.remove();
   }
 
+  /** Whether calls with some credentials are held back for a rate limit now. */
+  boolean paused() {
+    return gate.anyPaused();
+  }
+
   /** The rate limit GitHub reported on the most recent answer, from any thread. */
   Optional<RateLimitInfo> lastRateLimit() {
     return Optional.ofNullable(lastRateLimit.get());
@@ -133,7 +138,12 @@ final class GitHubTransport implements GitHubConnector {
       path = path.substring(basePath.length());
     }
     String authorization = request.headers().firstValue("Authorization").orElse(null);
-    gate.check(authorization);
+    try {
+      gate.check(authorization);
+    } catch (RateLimitPausedException e) {
+      counter.heldBack();
+      throw e;
+    }
     counter.increment(ApiCallCounter.endpointOf(request.method(), path));
     HttpResponse<byte[]> raw;
     try {

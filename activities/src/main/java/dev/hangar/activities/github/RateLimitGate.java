@@ -50,6 +50,12 @@ final class RateLimitGate {
     pausedUntil.remove(key, until);
   }
 
+  /** Whether calls with any credentials are held back now. */
+  boolean anyPaused() {
+    Instant now = clock.instant();
+    return pausedUntil.values().stream().anyMatch(now::isBefore);
+  }
+
   /** Reads an answer: a rate-limit refusal pauses calls with {@code authorization}. */
   void observe(String authorization, int status, Map<String, List<String>> headers, String gitHubMessage) {
     resumeAt(clock.instant(), status, headers, gitHubMessage).ifPresent(until -> pausedUntil.merge(

@@ -23,11 +23,14 @@ final class GitHubTests {
 
   /** Activities with the emulator's default token, repository runners in the Default group. */
   static GitHubActivitiesImpl activities(GitHubEmulator github, SecretSealer sealer) {
+    return new GitHubActivitiesImpl(api(github), sealer, 1);
+  }
+
+  /** Clients with the emulator's default token. */
+  static GitHubApi api(GitHubEmulator github) {
     GitHubProperties properties = GitHubProperties.withToken(EmulatorConfig.DEFAULT_TOKEN)
         .withApiUrl(github.baseUrl()).withRequestTimeout(Duration.ofSeconds(5));
-    return new GitHubActivitiesImpl(
-        GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN)),
-        sealer, 1);
+    return GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN));
   }
 
   /** The {@link ApplicationFailure} {@code call} throws. */

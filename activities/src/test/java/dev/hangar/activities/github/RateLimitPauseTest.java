@@ -32,8 +32,9 @@ class RateLimitPauseTest {
   private static final List<String> LABELS = List.of("self-hosted", "macOS");
 
   private final GitHubEmulator github = GitHubTests.emulatorWithRepo();
+  private final GitHubApi api = GitHubTests.api(github);
   private final GitHubActivitiesImpl activities =
-      GitHubTests.activities(github, SecretSealer.fromBase64(SecretSealer.newKey()));
+      new GitHubActivitiesImpl(api, SecretSealer.fromBase64(SecretSealer.newKey()), 1);
 
   @AfterEach
   void stop() {
@@ -111,10 +112,13 @@ class RateLimitPauseTest {
           .isGreaterThanOrEqualTo(untilReset.minusSeconds(1));
     }
     assertThat(github.calls().total()).as("nothing sent while the limit is spent").isEqualTo(1);
+    assertThat(api.calls().heldBackCount()).isEqualTo(3);
+    assertThat(api.rateLimitPaused()).isTrue();
 
     sleepUntil(reset.plusMillis(200));
     assertThat(activities.registerRunner(request("hangar-1-1")).runner().runnerName()).isEqualTo("hangar-1-1");
     assertThat(github.calls().total()).isEqualTo(2);
+    assertThat(api.rateLimitPaused()).isFalse();
   }
 
   private static void sleepUntil(Instant when) throws InterruptedException {
