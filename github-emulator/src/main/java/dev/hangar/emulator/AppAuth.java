@@ -47,6 +47,11 @@ final class AppAuth {
     return clock;
   }
 
+  /** Revokes every installation token handed out (GitHub: {@code DELETE /installation/token}). */
+  void revokeAll() {
+    tokens.clear();
+  }
+
   void tokenLifetime(Duration lifetime) {
     tokenLifetime = lifetime;
   }

@@ -286,6 +286,11 @@ public final class GitHubEmulator implements AutoCloseable {
     rateLimit.exhaust(resetAt, status);
   }
 
+  /** Revokes every installation token handed out so far: they get 401 {@code Bad credentials}. */
+  public void revokeInstallationTokens() {
+    appAuth.revokeAll();
+  }
+
   /** How long installation tokens issued from now on live (GitHub: one hour). */
   public void installationTokenLifetime(Duration lifetime) {
     appAuth.tokenLifetime(lifetime);

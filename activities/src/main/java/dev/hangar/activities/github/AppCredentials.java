@@ -62,6 +62,11 @@ final class AppCredentials implements GitHubCredentials {
     return new AppInstallationAuthorizationProvider(lookup, jwt);
   }
 
+  @Override
+  public boolean buysTokens() {
+    return true;
+  }
+
   private Long installationOf(RepoContext context) {
     return context.installationId() != null ? context.installationId() : installationId;
   }

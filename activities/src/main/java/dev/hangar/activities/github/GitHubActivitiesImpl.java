@@ -12,6 +12,7 @@ import dev.hangar.workflows.github.SealedSecret;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -93,9 +94,9 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         runner = replace(context, groupId, request);
       }
     } catch (GitHubApiException e) {
-      throw failures.of(operation, e);
+      throw failureOf(operation, context, e);
     } catch (IOException e) {
-      throw failureOf(operation, e);
+      throw failureOf(operation, context, e);
     } finally {
       api.transport().clearLastError();
     }
@@ -110,16 +111,16 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   public RunnerRemoval removeRunner(RunnerRef runner) {
     String operation = "remove runner " + runner.runnerName() + " (id " + runner.runnerId() + ") of "
         + runner.owner() + "/" + runner.repo();
+    RepoContext context = new RepoContext(runner.installationId(), runner.owner(), runner.repo());
     api.transport().clearLastError();
     try {
-      RunnerRemoval removal = api.runners().deleteRunner(
-          new RepoContext(runner.installationId(), runner.owner(), runner.repo()), scope, runner.runnerId());
+      RunnerRemoval removal = api.runners().deleteRunner(context, scope, runner.runnerId());
       LOG.info("{}: {}", operation, removal);
       return removal;
     } catch (GitHubApiException e) {
-      throw failures.of(operation, e);
+      throw failureOf(operation, context, e);
     } catch (IOException e) {
-      throw failureOf(operation, e);
+      throw failureOf(operation, context, e);
     } finally {
       api.transport().clearLastError();
     }
@@ -133,10 +134,11 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   @Override
   public void cancelRun(RunRef run) {
     String operation = "cancel run " + run.runId() + " of " + run.owner() + "/" + run.repo();
+    RepoContext context = new RepoContext(run.installationId(), run.owner(), run.repo());
     GitHubTransport transport = api.transport();
     transport.clearLastError();
     try {
-      api.githubFor(new RepoContext(run.installationId(), run.owner(), run.repo()))
+      api.githubFor(context)
           .getRepository(run.owner() + "/" + run.repo())
           .getWorkflowRun(run.runId())
           .cancel();
@@ -147,7 +149,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         LOG.info("{}: already completed", operation);
         return;
       }
-      throw failureOf(operation, e);
+      throw failureOf(operation, context, e);
     } finally {
       transport.clearLastError();
     }
@@ -157,14 +159,33 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
    * An I/O failure: GitHub's error answer if there was one on this thread (github-api reports those
    * as exceptions, and so does a failed App token purchase), else a held-back or lost call.
    */
-  private ApplicationFailure failureOf(String operation, IOException e) {
+  private ApplicationFailure failureOf(String operation, RepoContext context, IOException e) {
     Optional<GitHubTransport.Response> answer = api.transport().lastError();
     if (answer.isEmpty() || e instanceof RateLimitPausedException || e.getCause() instanceof RateLimitPausedException) {
       return failures.unreachable(operation, e);
     }
     GitHubTransport.Response response = answer.get();
-    return failures.of(operation, response.status(), response.headers(),
-        GitHubFailures.messageOf(response.body()), e);
+    return failureOf(operation, context, response.status(), response.headers(),
+        GitHubFailures.messageOf(response.body()), e, response.path());
+  }
+
+  /** An error answer to a runner call (never an App endpoint). */
+  private ApplicationFailure failureOf(String operation, RepoContext context, GitHubApiException e) {
+    return failureOf(operation, context, e.status(), e.headers(), e.gitHubMessage(), e, null);
+  }
+
+  /**
+   * A 401 to an installation token outside the App endpoints means GitHub no longer takes the
+   * token: it is dropped and the failure retryable. A 401 to the App's JWT ({@code /app…}) is a
+   * wrong key or App id, refused for good like any other 401.
+   */
+  private ApplicationFailure failureOf(String operation, RepoContext context, int status,
+      Map<String, List<String>> headers, String gitHubMessage, Throwable cause, String path) {
+    boolean appEndpoint = path != null && path.startsWith("/app");
+    if (status == 401 && !appEndpoint && api.forgetToken(context)) {
+      return failures.tokenRefused(operation, gitHubMessage, cause);
+    }
+    return failures.of(operation, status, headers, gitHubMessage, cause);
   }
 
   private JitRunner create(RepoContext context, long groupId, RunnerRequest request) throws IOException {

@@ -94,6 +94,18 @@ public final class GitHubApi {
     return transport;
   }
 
+  /**
+   * Drops the authorization of {@code context}'s account if it is a bought token, so the next call
+   * buys a new one; false if there is nothing to renew (a personal access token).
+   */
+  boolean forgetToken(RepoContext context) {
+    if (!credentials.buysTokens()) {
+      return false;
+    }
+    clients.remove(credentials.accountKey(context));
+    return true;
+  }
+
   /** The {@code Authorization} header for a call about {@code context}; may buy a token first. */
   String authorization(RepoContext context) throws IOException {
     return client(context).authorization().getEncodedAuthorization();

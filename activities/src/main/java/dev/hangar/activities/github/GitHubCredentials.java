@@ -21,6 +21,14 @@ public interface GitHubCredentials {
   /** A new provider for the account of {@code context}; called once per {@link #accountKey}. */
   AuthorizationProvider newAuthorization(RepoContext context);
 
+  /**
+   * Whether the authorization is a token these credentials buy (and can buy again if GitHub
+   * refuses it before it should expire), rather than a fixed one.
+   */
+  default boolean buysTokens() {
+    return false;
+  }
+
   /** A personal access token, sent as {@code token <PAT>}, for every repository. */
   static GitHubCredentials personalAccessToken(String token) {
     if (token == null || token.isBlank()) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  *       next retry at {@code x-ratelimit-reset};
  *   <li>secondary rate limit (403/429 with {@code retry-after}, or a "rate limit" message) →
  *       {@link Failures#RATE_LIMITED}, next retry after {@code retry-after} (60 s if absent);
- *   <li>401, other 403, 404, 400 and 422 → {@link Failures#GITHUB_REFUSED}, non-retryable;
+ *   <li>401, other 403, 404, 400 and 422 → {@link Failures#GITHUB_REFUSED}, non-retryable (but
+ *       see {@link #tokenRefused});
  *   <li>anything else (5xx, 409, network errors, timeouts) → a retryable {@value #UNAVAILABLE}.
  * </ul>
  */
@@ -58,8 +59,17 @@ final class GitHubFailures {
     return ApplicationFailure.newBuilder().setType(UNAVAILABLE).setMessage(text).setCause(cause).build();
   }
 
-  ApplicationFailure of(String operation, GitHubApiException e) {
-    return of(operation, e.status(), e.headers(), e.gitHubMessage(), e);
+  /**
+   * GitHub refused an App installation token before it expired (revoked, or the clocks disagree):
+   * retryable, as the next attempt buys a new token.
+   */
+  ApplicationFailure tokenRefused(String operation, String gitHubMessage, Throwable cause) {
+    return ApplicationFailure.newBuilder()
+        .setType(UNAVAILABLE)
+        .setMessage(operation + ": GitHub answered 401" + (gitHubMessage == null ? "" : " (" + gitHubMessage + ")")
+            + " to the installation token; the next attempt buys a new one")
+        .setCause(cause)
+        .build();
   }
 
   /** A network failure or timeout: retryable; a call the rate-limit gate held back: retried at its end. */

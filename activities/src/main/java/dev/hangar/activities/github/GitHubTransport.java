@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GitHubTransport implements GitHubConnector {
 
-  /** An answer from GitHub. */
-  record Response(int status, Map<String, List<String>> headers, byte[] body) {
+  /** An answer from GitHub to a request for {@code path} (below the API root). */
+  record Response(int status, Map<String, List<String>> headers, byte[] body, String path) {
     String header(String name) {
       return RateLimitInfo.first(headers, name);
     }
@@ -152,7 +152,7 @@ final class GitHubTransport implements GitHubConnector {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while calling GitHub", e);
     }
-    Response response = new Response(raw.statusCode(), raw.headers().map(), raw.body());
+    Response response = new Response(raw.statusCode(), raw.headers().map(), raw.body(), path);
     RateLimitInfo.from(raw.headers()).ifPresent(info -> {
       lastRateLimit.set(info);
       if (info.remaining() < LOW_BUDGET) {

@@ -120,6 +120,26 @@ class GitHubAppAuthTest {
   }
 
   @Test
+  void aTokenGitHubRefusesBeforeItExpiresIsReplacedOnTheNextAttempt() {
+    GitHubActivitiesImpl activities = new GitHubActivitiesImpl(api(KEYS.write(dir, true), null), sealer, 1);
+    activities.registerRunner(request(INSTALLATION, "acme", "app", "hangar-1-1"));
+    JobInfo job = github.createJob("acme", "app", LABELS);
+    github.revokeInstallationTokens();
+
+    ApplicationFailure refused = failureOf(() -> activities.registerRunner(request(INSTALLATION, "acme", "app", "h-2")));
+    assertThat(refused.isNonRetryable()).isFalse();
+    assertThat(refused.getOriginalMessage()).contains("401").contains("installation token");
+    activities.registerRunner(request(INSTALLATION, "acme", "app", "hangar-2-1"));
+    github.revokeInstallationTokens();
+    assertThat(failureOf(() -> activities.cancelRun(new RunRef("acme", "app", INSTALLATION, job.runId())))
+        .isNonRetryable()).isFalse();
+    activities.cancelRun(new RunRef("acme", "app", INSTALLATION, job.runId()));
+
+    assertThat(github.run(job.runId()).orElseThrow().conclusion()).isEqualTo("cancelled");
+    assertThat(github.calls().count(Endpoints.INSTALLATION_TOKEN)).isEqualTo(3);
+  }
+
+  @Test
   void aKeyTheAppDoesNotKnowIsRefusedForGood() {
     GitHubActivitiesImpl activities =
         new GitHubActivitiesImpl(api(new AppKeys().write(dir, true), null), sealer, 1);
