@@ -13,11 +13,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +39,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   private final SecretSealer sealer;
   private final RunnerScope scope;
   private final GitHubFailures failures;
-  /** Runner group ids by organisation or enterprise, looked up once: not a call per job. */
-  private final Map<String, Long> groupIds = new ConcurrentHashMap<>();
+  private final RunnerGroups groups;
 
   /** Activities with a personal access token ({@link GitHubProperties#token()}). */
   public GitHubActivitiesImpl(GitHubProperties properties, SecretSealer sealer) {
@@ -66,6 +62,7 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
     this.sealer = sealer;
     this.scope = scope;
     this.failures = new GitHubFailures(clock);
+    this.groups = new RunnerGroups(api.runners(), scope);
   }
 
   GitHubActivitiesImpl(GitHubApi api, SecretSealer sealer, long runnerGroupId, Clock clock) {
@@ -79,12 +76,12 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
     JitRunner runner;
     api.transport().clearLastError();
     try {
-      long groupId = groupId(context);
+      long groupId = groups.idFor(context);
       try {
         runner = create(context, groupId, request);
       } catch (GitHubApiException e) {
-        if (e.status() == 404 && scope.groupName() != null) {
-          groupIds.remove(groupKey(context));
+        if (e.status() == 404) {
+          groups.forget(context);
         }
         if (e.status() != 409) {
           throw e;
@@ -191,39 +188,6 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
   private JitRunner create(RepoContext context, long groupId, RunnerRequest request) throws IOException {
     return api.runners().generateJitConfig(
         context, scope, groupId, request.runnerName(), request.labels(), WORK_FOLDER);
-  }
-
-  /** The runner group id: configured, or the named group's, looked up once per organisation or enterprise. */
-  private long groupId(RepoContext context) throws IOException {
-    if (scope.groupName() == null) {
-      return scope.groupId() == null ? 1L : scope.groupId();
-    }
-    String key = groupKey(context);
-    Long cached = groupIds.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    OptionalLong found = api.runners().runnerGroupId(context, scope);
-    if (found.isEmpty()) {
-      throw ApplicationFailure.newBuilder()
-          .setType(Failures.GITHUB_REFUSED)
-          .setMessage("runner group '" + scope.groupName() + "' does not exist in " + groupOwner(context)
-              + " (hangar.github.runner-group)")
-          .setNonRetryable(true)
-          .build();
-    }
-    groupIds.put(key, found.getAsLong());
-    return found.getAsLong();
-  }
-
-  private String groupKey(RepoContext context) {
-    return groupOwner(context).toLowerCase(Locale.ROOT);
-  }
-
-  private String groupOwner(RepoContext context) {
-    return scope.level() == RunnerScope.Level.ENTERPRISE
-        ? "enterprise " + scope.enterprise()
-        : "organisation " + context.owner();
   }
 
   /**
