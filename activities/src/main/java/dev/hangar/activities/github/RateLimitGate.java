@@ -58,8 +58,11 @@ final class RateLimitGate {
 
   /** Reads an answer: a rate-limit refusal pauses calls with {@code authorization}. */
   void observe(String authorization, int status, Map<String, List<String>> headers, String gitHubMessage) {
-    resumeAt(clock.instant(), status, headers, gitHubMessage).ifPresent(until -> pausedUntil.merge(
-        keyOf(authorization), until, (a, b) -> a.isAfter(b) ? a : b));
+    Instant now = clock.instant();
+    resumeAt(now, status, headers, gitHubMessage).ifPresent(until -> {
+      pausedUntil.values().removeIf(now::isAfter); // pauses of tokens no longer used
+      pausedUntil.merge(keyOf(authorization), until, (a, b) -> a.isAfter(b) ? a : b);
+    });
   }
 
   /** When GitHub allows calls again after this answer, if it is a rate-limit refusal received at {@code now}. */

@@ -14,7 +14,7 @@ public final class RateLimitPausedException extends IOException {
   private final transient Instant until;
 
   RateLimitPausedException(Instant until) {
-    super("GitHub calls are paused until " + until + ": the rate limit is spent");
+    super("GitHub calls with these credentials are held back until " + until + ", as GitHub's rate limit asks");
     this.until = until;
   }
 
