@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
@@ -75,6 +76,9 @@ final class ApiHandler implements HttpHandler {
   private final Map<String, TokenGrant> tokens;
   private final AppAuth appAuth;
   private final String baseUrl;
+  private final String apiPath;
+  /** Where the server is, without the API path: the runner service and web URLs live here. */
+  private final String root;
   private final BiConsumer<EmulatorState.Job, String> jobEvents;
   private final RunnerStarvation starvation;
   private final List<Route> routes = new ArrayList<>();
@@ -90,7 +94,8 @@ final class ApiHandler implements HttpHandler {
       String baseUrl,
       BiConsumer<EmulatorState.Job, String> jobEvents,
       RunnerStarvation starvation,
-      AppAuth appAuth) {
+      AppAuth appAuth,
+      String apiPath) {
     this.mapper = mapper;
     this.state = state;
     this.renderer = renderer;
@@ -102,6 +107,8 @@ final class ApiHandler implements HttpHandler {
     this.jobEvents = jobEvents;
     this.starvation = starvation;
     this.appAuth = appAuth;
+    this.apiPath = apiPath;
+    this.root = baseUrl.substring(0, baseUrl.length() - apiPath.length());
     route(Endpoints.GET_REPOSITORY, r -> new Reply(200, renderer.repository(r.repo())));
     route(Endpoints.GENERATE_JITCONFIG, this::generateJitConfig);
     route(Endpoints.LIST_RUNNERS, this::listRunners);
@@ -111,7 +118,10 @@ final class ApiHandler implements HttpHandler {
     route(Endpoints.RATE_LIMIT, r -> new Reply(200, rateLimitOverview()));
     new AppRoutes(mapper, renderer, appAuth).register(this::route);
     new RunRoutes(mapper, state, renderer, this, jobEvents).register(this::route);
-    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl).register(this::route);
+    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl, OrgRunnerRoutes.Level.ORGANIZATION)
+        .register(this::route);
+    new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl, OrgRunnerRoutes.Level.ENTERPRISE)
+        .register(this::route);
   }
 
   void route(String key, Endpoint endpoint) {
@@ -133,7 +143,9 @@ final class ApiHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getRawPath();
+    String fullPath = exchange.getRequestURI().getRawPath();
+    // Below apiPath only, as on GitHub Enterprise Server: anything else is no API path (404).
+    String path = fullPath.startsWith(apiPath + "/") ? fullPath.substring(apiPath.length()) : "/" + fullPath;
     String rawQuery = exchange.getRequestURI().getRawQuery();
     byte[] body = exchange.getRequestBody().readAllBytes();
     Reply reply;
@@ -207,7 +219,8 @@ final class ApiHandler implements HttpHandler {
     }
     boolean counted = !Endpoints.RATE_LIMIT.equals(key);
     if (counted && !rateLimit.tryConsume()) {
-      return new Reply(403, Exchange.error(mapper, 403, "API rate limit exceeded for user ID 1.", RATE_DOCS));
+      int status = rateLimit.spentStatus();
+      return new Reply(status, Exchange.error(mapper, status, "API rate limit exceeded for user ID 1.", RATE_DOCS));
     }
     if (route == null) {
       throw ApiError.notFound();
@@ -217,6 +230,14 @@ final class ApiHandler implements HttpHandler {
       repo = state.repo(params.get("owner"), params.get("repo"))
           .filter(r -> caller.isApp() || caller.sees(r))
           .orElseThrow(ApiError::notFound);
+    }
+    if (params.containsKey("enterprise")) {
+      if (caller.installation() != null) {
+        throw new ApiError(403, "Resource not accessible by integration", ApiError.DOCS);
+      }
+      if (!state.enterpriseExists(params.get("enterprise")) || !caller.seesOrg(null)) {
+        throw ApiError.notFound();
+      }
     }
     if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key)) {
       String org = params.get("org");
@@ -326,7 +347,7 @@ final class ApiHandler implements HttpHandler {
       long id = state.nextRunnerId();
       String gitHubPath = org == null ? repo.fullName() : org;
       runner = state.addRunner(new EmulatorState.Runner(
-          id, repo, org, name.asText(), labelNames, group.asLong(),
+          id, repo, org, org == null ? Set.of() : state.orgsServedFrom(org), name.asText(), labelNames, group.asLong(),
           jitConfig(id, name.asText(), group.asLong(), poolName, gitHubPath, workFolder),
           starvation.starve(name.asText())));
     }
@@ -349,15 +370,15 @@ final class ApiHandler implements HttpHandler {
     runnerFile.put("AgentName", name);
     runnerFile.put("PoolId", String.valueOf(group));
     runnerFile.put("PoolName", poolName);
-    runnerFile.put("ServerUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH);
-    runnerFile.put("GitHubUrl", baseUrl + "/" + gitHubPath);
+    runnerFile.put("ServerUrl", root + JitConfigs.RUNNER_SERVICE_PATH);
+    runnerFile.put("GitHubUrl", root + "/" + gitHubPath);
     runnerFile.put("WorkFolder", workFolder);
     runnerFile.put("Ephemeral", "true");
     ObjectNode credentials = mapper.createObjectNode();
     credentials.put("Scheme", "OAuth");
     ObjectNode data = credentials.putObject("Data");
     data.put("ClientId", UUID.randomUUID().toString());
-    data.put("AuthorizationUrl", baseUrl + JitConfigs.RUNNER_SERVICE_PATH + "oauth2/token");
+    data.put("AuthorizationUrl", root + JitConfigs.RUNNER_SERVICE_PATH + "oauth2/token");
     data.put("RequireFipsCryptography", "False");
     ObjectNode rsa = mapper.createObjectNode();
     for (String[] part : new String[][] {

@@ -36,6 +36,7 @@ final class AppAuth {
   private final GitHubApp app;
   private final Clock clock;
   private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+  private volatile Duration tokenLifetime = TOKEN_LIFETIME;
 
   AppAuth(GitHubApp app, Clock clock) {
     this.app = app;
@@ -44,6 +45,15 @@ final class AppAuth {
 
   Clock clock() {
     return clock;
+  }
+
+  /** Revokes every installation token handed out (GitHub: {@code DELETE /installation/token}). */
+  void revokeAll() {
+    tokens.clear();
+  }
+
+  void tokenLifetime(Duration lifetime) {
+    tokenLifetime = lifetime;
   }
 
   /** Whether a credential looks like a JWT (three dot-separated parts) rather than a token. */
@@ -124,7 +134,7 @@ final class AppAuth {
     for (int i = 0; i < 36; i++) {
       token.append(ALPHANUMERIC.charAt(RANDOM.nextInt(ALPHANUMERIC.length())));
     }
-    IssuedToken issued = new IssuedToken(token.toString(), installation, clock.instant().plus(TOKEN_LIFETIME));
+    IssuedToken issued = new IssuedToken(token.toString(), installation, clock.instant().plus(tokenLifetime));
     tokens.put(issued.token(), issued);
     return issued;
   }

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-/** The GitHub App endpoints: installations and installation access tokens (JWT only). */
+/** The GitHub App endpoints: the App, its installations and installation access tokens (JWT only). */
 final class AppRoutes {
 
   /** Endpoints that only an App JWT may call. */
   static final Set<String> JWT_ONLY = Set.of(
-      Endpoints.LIST_INSTALLATIONS, Endpoints.REPO_INSTALLATION, Endpoints.ORG_INSTALLATION,
+      Endpoints.GET_APP, Endpoints.LIST_INSTALLATIONS, Endpoints.GET_INSTALLATION, Endpoints.REPO_INSTALLATION, Endpoints.ORG_INSTALLATION,
       Endpoints.INSTALLATION_TOKEN);
 
   private final ObjectMapper mapper;
@@ -25,7 +25,10 @@ final class AppRoutes {
   }
 
   void register(BiConsumer<String, ApiHandler.Endpoint> route) {
+    route.accept(Endpoints.GET_APP, r -> new ApiHandler.Reply(200, renderer.app(r.caller().app())));
     route.accept(Endpoints.LIST_INSTALLATIONS, this::listInstallations);
+    route.accept(Endpoints.GET_INSTALLATION, r -> installation(r, auth.installation(r.longParam("installation_id"))
+        .orElseThrow(ApiError::notFound)));
     route.accept(Endpoints.REPO_INSTALLATION, r -> installation(r, auth.installationFor(r.repo().fullName())
         .orElseThrow(ApiError::notFound)));
     route.accept(Endpoints.ORG_INSTALLATION, r -> installation(r, auth.installationOn(r.params().get("org"))

@@ -30,11 +30,14 @@ record Caller(TokenGrant grant, GitHubApp.Installation installation, GitHubApp a
     return installation != null && installation.covers(repo.fullName());
   }
 
-  /** Whether this caller may manage an organisation: a token that sees everything, or the org's installation. */
+  /**
+   * Whether this caller may manage an organisation (or, {@code org} null, an enterprise): a token
+   * that sees everything, or the organisation's installation.
+   */
   boolean seesOrg(String org) {
     if (grant != null) {
       return grant.allRepositories();
     }
-    return installation != null && installation.organization() && installation.account().equals(org);
+    return org != null && installation != null && installation.organization() && installation.account().equals(org);
   }
 }

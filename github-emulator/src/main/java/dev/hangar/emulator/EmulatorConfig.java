@@ -18,6 +18,9 @@ import java.util.Map;
  * @param app the GitHub App whose JWTs and installation tokens are accepted, or {@code null}
  * @param clock the clock JWTs and installation tokens are checked against
  * @param hookId the id of the webhook (repository or organisation hook) deliveries are made by
+ * @param apiPath where the REST API is mounted: empty as on github.com, {@code /api/v3} as on GitHub
+ *     Enterprise Server (then only paths below it are API paths; the control API stays at
+ *     {@code /_emulator/})
  */
 public record EmulatorConfig(
     int port,
@@ -28,56 +31,66 @@ public record EmulatorConfig(
     String webhookSecret,
     GitHubApp app,
     Clock clock,
-    long hookId) {
+    long hookId,
+    String apiPath) {
 
   /** The token {@link #defaults()} accepts for every repository. */
   public static final String DEFAULT_TOKEN = "ghp_emulatorTokenForTests0000000000000";
 
   public EmulatorConfig {
     tokens = Map.copyOf(tokens);
+    apiPath = apiPath == null ? "" : apiPath;
+    if (!apiPath.isEmpty() && (!apiPath.startsWith("/") || apiPath.endsWith("/"))) {
+      throw new IllegalArgumentException("apiPath must start with / and not end with /: " + apiPath);
+    }
   }
 
   /** Any free port, {@link #DEFAULT_TOKEN} seeing everything, 5000 calls an hour, no webhooks. */
   public static EmulatorConfig defaults() {
     return new EmulatorConfig(
         0, Map.of(DEFAULT_TOKEN, TokenGrant.all()), 5000, Duration.ofHours(1), null, null, null,
-        Clock.systemUTC(), 1);
+        Clock.systemUTC(), 1, "");
   }
 
   /** The same on another port. */
   public EmulatorConfig withPort(int newPort) {
-    return new EmulatorConfig(newPort, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId);
+    return new EmulatorConfig(newPort, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId, apiPath);
   }
 
   /** The same with one more valid token. */
   public EmulatorConfig withToken(String token, TokenGrant grant) {
     Map<String, TokenGrant> more = new HashMap<>(tokens);
     more.put(token, grant);
-    return new EmulatorConfig(port, more, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId);
+    return new EmulatorConfig(port, more, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId, apiPath);
   }
 
   /** The same with another rate limit budget. */
   public EmulatorConfig withRateLimit(int limit, Duration window) {
-    return new EmulatorConfig(port, tokens, limit, window, webhookUrl, webhookSecret, app, clock, hookId);
+    return new EmulatorConfig(port, tokens, limit, window, webhookUrl, webhookSecret, app, clock, hookId, apiPath);
   }
 
   /** The same, delivering webhooks to {@code url} signed with {@code secret}. */
   public EmulatorConfig withWebhook(URI url, String secret) {
-    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, url, secret, app, clock, hookId);
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, url, secret, app, clock, hookId, apiPath);
   }
 
   /** The same, accepting JWTs of {@code gitHubApp} and the installation tokens it is given. */
   public EmulatorConfig withApp(GitHubApp gitHubApp) {
-    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, gitHubApp, clock, hookId);
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, gitHubApp, clock, hookId, apiPath);
   }
 
   /** The same with another clock for JWT and installation token expiry (tests). */
   public EmulatorConfig withClock(Clock newClock) {
-    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, newClock, hookId);
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, newClock, hookId, apiPath);
   }
 
   /** The same with another hook id (what {@code X-GitHub-Hook-ID} and the deliveries API name). */
   public EmulatorConfig withHookId(long newHookId) {
-    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, newHookId);
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, newHookId, apiPath);
+  }
+
+  /** The same with the REST API mounted below {@code path}, as GitHub Enterprise Server mounts it at {@code /api/v3}. */
+  public EmulatorConfig withApiPath(String path) {
+    return new EmulatorConfig(port, tokens, rateLimit, rateLimitWindow, webhookUrl, webhookSecret, app, clock, hookId, path);
   }
 }

@@ -87,8 +87,13 @@ final class EmulatorState {
     final long id;
     /** The repository of a repository runner; {@code null} for an organisation runner. */
     final Repo repo;
-    /** The organisation of an organisation runner; {@code null} for a repository runner. */
+    /**
+     * Where an organisation or enterprise runner is registered: the organisation ({@code acme}) or
+     * {@code enterprises/<slug>}; {@code null} for a repository runner.
+     */
     final String org;
+    /** The organisations whose jobs an organisation or enterprise runner may take. */
+    final Set<String> servedOrgs;
     final String name;
     final List<String> labels;
     final long groupId;
@@ -99,14 +104,15 @@ final class EmulatorState {
     Job job;
 
     Runner(long id, Repo repo, String name, List<String> labels, long groupId, String jitConfig, boolean starved) {
-      this(id, repo, null, name, labels, groupId, jitConfig, starved);
+      this(id, repo, null, Set.of(), name, labels, groupId, jitConfig, starved);
     }
 
-    Runner(long id, Repo repo, String org, String name, List<String> labels, long groupId, String jitConfig,
-        boolean starved) {
+    Runner(long id, Repo repo, String org, Set<String> servedOrgs, String name, List<String> labels, long groupId,
+        String jitConfig, boolean starved) {
       this.id = id;
       this.repo = repo;
       this.org = org;
+      this.servedOrgs = Set.copyOf(servedOrgs);
       this.name = name;
       this.labels = List.copyOf(labels);
       this.groupId = groupId;
@@ -123,12 +129,12 @@ final class EmulatorState {
     }
 
     String owner() {
-      return repo != null ? repo.owner : org;
+      return repo != null ? repo.owner : org.startsWith(ENTERPRISES) ? org.substring(ENTERPRISES.length()) : org;
     }
 
-    /** Whether this runner may take jobs of a repository: its own, or any of its organisation's. */
+    /** Whether this runner may take jobs of a repository: its own, or any of its organisation's (or enterprise's). */
     boolean serves(Repo other) {
-      return repo != null ? repo == other : other.owner.equals(org);
+      return repo != null ? repo == other : servedOrgs.contains(other.owner);
     }
 
     boolean satisfies(List<String> jobLabels) {
@@ -147,6 +153,10 @@ final class EmulatorState {
   private final Map<Long, Job> jobs = new LinkedHashMap<>();
   private final Map<Long, Runner> runners = new LinkedHashMap<>();
   private final Map<String, List<RunnerGroup>> extraGroups = new LinkedHashMap<>();
+  private final Map<String, Set<String>> enterprises = new LinkedHashMap<>();
+
+  /** The prefix of an enterprise's key where organisation keys are used ({@code enterprises/<slug>}). */
+  static final String ENTERPRISES = "enterprises/";
 
   synchronized Repo addRepo(String owner, String name, boolean isPrivate) {
     return repos.computeIfAbsent(
@@ -225,12 +235,36 @@ final class EmulatorState {
     return runners.values().stream().filter(r -> org.equals(r.org) && r.name.equals(name)).findFirst();
   }
 
-  /** A runner by name that may take the repository's jobs: a repository runner first, then an org one. */
+  /**
+   * A runner by name that may take the repository's jobs: a repository runner first, then an org
+   * one, then one of the enterprise the organisation belongs to.
+   */
   synchronized Optional<Runner> runnerServing(Repo repo, String name) {
-    return runnerByName(repo, name).or(() -> orgRunnerByName(repo.owner, name));
+    return runnerByName(repo, name)
+        .or(() -> orgRunnerByName(repo.owner, name))
+        .or(() -> enterprises.entrySet().stream()
+            .filter(e -> e.getValue().contains(repo.owner))
+            .flatMap(e -> orgRunnerByName(ENTERPRISES + e.getKey(), name).stream())
+            .findFirst());
   }
 
-  /** The organisation's runner groups: Default (id 1) and any added. */
+  /** Adds an enterprise owning these organisations. */
+  synchronized void addEnterprise(String slug, Set<String> orgs) {
+    enterprises.put(slug, Set.copyOf(orgs));
+  }
+
+  synchronized boolean enterpriseExists(String slug) {
+    return enterprises.containsKey(slug);
+  }
+
+  /** The organisations a runner registered at {@code home} (an organisation or enterprise key) serves. */
+  synchronized Set<String> orgsServedFrom(String home) {
+    return home.startsWith(ENTERPRISES)
+        ? enterprises.getOrDefault(home.substring(ENTERPRISES.length()), Set.of())
+        : Set.of(home);
+  }
+
+  /** The runner groups of an organisation (or {@code enterprises/<slug>}): Default (id 1) and any added. */
   synchronized List<RunnerGroup> runnerGroups(String org) {
     List<RunnerGroup> out = new ArrayList<>();
     out.add(new RunnerGroup(1, "Default", true));

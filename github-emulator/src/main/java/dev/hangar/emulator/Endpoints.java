@@ -28,7 +28,18 @@ public final class Endpoints {
   public static final String DELETE_ORG_RUNNER = "DELETE /orgs/{org}/actions/runners/{runner_id}";
   public static final String ORG_REGISTRATION_TOKEN = "POST /orgs/{org}/actions/runners/registration-token";
   public static final String LIST_ORG_RUNNER_GROUPS = "GET /orgs/{org}/actions/runner-groups";
+  public static final String GENERATE_ENTERPRISE_JITCONFIG =
+      "POST /enterprises/{enterprise}/actions/runners/generate-jitconfig";
+  public static final String LIST_ENTERPRISE_RUNNERS = "GET /enterprises/{enterprise}/actions/runners";
+  public static final String GET_ENTERPRISE_RUNNER = "GET /enterprises/{enterprise}/actions/runners/{runner_id}";
+  public static final String DELETE_ENTERPRISE_RUNNER =
+      "DELETE /enterprises/{enterprise}/actions/runners/{runner_id}";
+  public static final String ENTERPRISE_REGISTRATION_TOKEN =
+      "POST /enterprises/{enterprise}/actions/runners/registration-token";
+  public static final String LIST_ENTERPRISE_RUNNER_GROUPS = "GET /enterprises/{enterprise}/actions/runner-groups";
+  public static final String GET_APP = "GET /app";
   public static final String LIST_INSTALLATIONS = "GET /app/installations";
+  public static final String GET_INSTALLATION = "GET /app/installations/{installation_id}";
   public static final String REPO_INSTALLATION = "GET /repos/{owner}/{repo}/installation";
   public static final String ORG_INSTALLATION = "GET /orgs/{org}/installation";
   public static final String INSTALLATION_TOKEN =

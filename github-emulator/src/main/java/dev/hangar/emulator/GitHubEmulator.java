@@ -45,6 +45,7 @@ public final class GitHubEmulator implements AutoCloseable {
   private final WebhookSender sender;
   private final Renderer renderer;
   private final String baseUrl;
+  private final AppAuth appAuth;
   private final List<WebhookDelivery> delivered = new ArrayList<>();
   private long nextDeliveryId = 90000001L;
 
@@ -52,15 +53,16 @@ public final class GitHubEmulator implements AutoCloseable {
     this.config = config;
     this.rateLimit = new RateLimit(config.rateLimit(), config.rateLimitWindow());
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 0);
-    this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
+    this.baseUrl = "http://127.0.0.1:" + server.getAddress().getPort() + config.apiPath();
     this.renderer = new Renderer(mapper, baseUrl);
     this.sender = new WebhookSender(mapper);
     this.sender.hookId(config.hookId());
     this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
     this.hooks = new WebhookQueue(this::send, this::record);
+    this.appAuth = new AppAuth(config.app(), config.clock());
     ApiHandler api = new ApiHandler(
         mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
-        this::deliverConfigured, starvation, new AppAuth(config.app(), config.clock()));
+        this::deliverConfigured, starvation, appAuth, config.apiPath());
     new HookRoutes(mapper, this, baseUrl).register(api::route);
     server.createContext("/", api);
     server.createContext("/_emulator/", new ControlHandler(this));
@@ -82,7 +84,11 @@ public final class GitHubEmulator implements AutoCloseable {
     }
   }
 
-  /** The API URL, for example {@code http://127.0.0.1:54321} (no trailing slash). */
+  /**
+   * The API URL, for example {@code http://127.0.0.1:54321} (no trailing slash), or
+   * {@code http://127.0.0.1:54321/api/v3} when mounted like GitHub Enterprise Server
+   * ({@link EmulatorConfig#withApiPath}).
+   */
   public String baseUrl() {
     return baseUrl;
   }
@@ -272,6 +278,24 @@ public final class GitHubEmulator implements AutoCloseable {
     rateLimit.exhaust(resetAt);
   }
 
+  /**
+   * Spends the whole primary rate limit until {@code resetAt}; calls are answered {@code status}
+   * (GitHub answers a spent primary limit with 403 or 429, {@code x-ratelimit-remaining: 0}).
+   */
+  public void exhaustRateLimit(Instant resetAt, int status) {
+    rateLimit.exhaust(resetAt, status);
+  }
+
+  /** Revokes every installation token handed out so far: they get 401 {@code Bad credentials}. */
+  public void revokeInstallationTokens() {
+    appAuth.revokeAll();
+  }
+
+  /** How long installation tokens issued from now on live (GitHub: one hour). */
+  public void installationTokenLifetime(Duration lifetime) {
+    appAuth.tokenLifetime(lifetime);
+  }
+
   /** Sets the primary rate limit budget. */
   public void setRateLimit(int limit, int remaining, Instant resetAt) {
     rateLimit.set(limit, remaining, resetAt);
@@ -361,6 +385,15 @@ public final class GitHubEmulator implements AutoCloseable {
    */
   public void addRunnerGroup(String org, long id, String name) {
     state.addRunnerGroup(org, id, name);
+  }
+
+  /**
+   * Adds an enterprise owning these organisations; its runners ({@code /enterprises/{slug}/…}, a
+   * token that sees everything only) take jobs of any of them. Runner groups of the enterprise are
+   * added with {@link #addRunnerGroup} under the name {@code enterprises/<slug>}.
+   */
+  public void addEnterprise(String slug, String... orgs) {
+    state.addEnterprise(slug, java.util.Set.of(orgs));
   }
 
   /** The hook id deliveries are made by ({@link EmulatorConfig#hookId()}). */

@@ -9,11 +9,48 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Organisation runners and runner groups: JIT registration into a group (Default, id 1, or one
- * added with {@link GitHubEmulator#addRunnerGroup}), list, get, delete, registration token. An
- * organisation runner takes jobs of any repository of its organisation.
+ * Organisation and enterprise runners and runner groups: JIT registration into a group (Default,
+ * id 1, or one added with {@link GitHubEmulator#addRunnerGroup}), list, get, delete, registration
+ * token. An organisation runner takes jobs of any repository of its organisation; an enterprise
+ * runner those of any organisation of its enterprise ({@link GitHubEmulator#addEnterprise}).
  */
 final class OrgRunnerRoutes {
+
+  /** Which owner the routes are for. */
+  enum Level {
+    ORGANIZATION("org", "/orgs/", "", "organization",
+        Endpoints.GENERATE_ORG_JITCONFIG, Endpoints.LIST_ORG_RUNNERS, Endpoints.GET_ORG_RUNNER,
+        Endpoints.DELETE_ORG_RUNNER, Endpoints.ORG_REGISTRATION_TOKEN, Endpoints.LIST_ORG_RUNNER_GROUPS),
+    ENTERPRISE("enterprise", "/enterprises/", EmulatorState.ENTERPRISES, "enterprise",
+        Endpoints.GENERATE_ENTERPRISE_JITCONFIG, Endpoints.LIST_ENTERPRISE_RUNNERS,
+        Endpoints.GET_ENTERPRISE_RUNNER, Endpoints.DELETE_ENTERPRISE_RUNNER,
+        Endpoints.ENTERPRISE_REGISTRATION_TOKEN, Endpoints.LIST_ENTERPRISE_RUNNER_GROUPS);
+
+    final String param;
+    final String path;
+    final String keyPrefix;
+    final String docsWord;
+    final String jit;
+    final String list;
+    final String get;
+    final String delete;
+    final String registrationToken;
+    final String groups;
+
+    Level(String param, String path, String keyPrefix, String docsWord, String jit, String list, String get,
+        String delete, String registrationToken, String groups) {
+      this.param = param;
+      this.path = path;
+      this.keyPrefix = keyPrefix;
+      this.docsWord = docsWord;
+      this.jit = jit;
+      this.list = list;
+      this.get = get;
+      this.delete = delete;
+      this.registrationToken = registrationToken;
+      this.groups = groups;
+    }
+  }
 
   private static final String DOCS = "https://docs.github.com/rest/actions/self-hosted-runners";
 
@@ -22,8 +59,11 @@ final class OrgRunnerRoutes {
   private final Renderer renderer;
   private final ApiHandler api;
   private final String baseUrl;
+  private final Level level;
 
-  OrgRunnerRoutes(ObjectMapper mapper, EmulatorState state, Renderer renderer, ApiHandler api, String baseUrl) {
+  OrgRunnerRoutes(
+      ObjectMapper mapper, EmulatorState state, Renderer renderer, ApiHandler api, String baseUrl, Level level) {
+    this.level = level;
     this.mapper = mapper;
     this.state = state;
     this.renderer = renderer;
@@ -32,16 +72,22 @@ final class OrgRunnerRoutes {
   }
 
   void register(BiConsumer<String, ApiHandler.Endpoint> route) {
-    route.accept(Endpoints.GENERATE_ORG_JITCONFIG, r -> api.generateJitConfig(r, org(r)));
-    route.accept(Endpoints.LIST_ORG_RUNNERS, this::list);
-    route.accept(Endpoints.GET_ORG_RUNNER, r -> new ApiHandler.Reply(200, renderer.runner(runner(r))));
-    route.accept(Endpoints.DELETE_ORG_RUNNER, this::delete);
-    route.accept(Endpoints.ORG_REGISTRATION_TOKEN, api::registrationToken);
-    route.accept(Endpoints.LIST_ORG_RUNNER_GROUPS, this::groups);
+    route.accept(level.jit, r -> api.generateJitConfig(r, org(r)));
+    route.accept(level.list, this::list);
+    route.accept(level.get, r -> new ApiHandler.Reply(200, renderer.runner(runner(r))));
+    route.accept(level.delete, this::delete);
+    route.accept(level.registrationToken, api::registrationToken);
+    route.accept(level.groups, this::groups);
   }
 
-  private static String org(ApiHandler.Request request) {
-    return request.params().get("org");
+  /** The key runners are registered under: the organisation, or {@code enterprises/<slug>}. */
+  private String org(ApiHandler.Request request) {
+    return level.keyPrefix + request.params().get(level.param);
+  }
+
+  /** The API path of the owner, for example {@code /orgs/acme}. */
+  private String ownerPath(ApiHandler.Request request) {
+    return level.path + request.params().get(level.param);
   }
 
   private EmulatorState.Runner runner(ApiHandler.Request request) {
@@ -63,7 +109,7 @@ final class OrgRunnerRoutes {
     if (lastPage == 1) {
       return new ApiHandler.Reply(200, out);
     }
-    String base = baseUrl + "/orgs/" + org(request) + "/actions/runners?per_page=" + perPage
+    String base = baseUrl + ownerPath(request) + "/actions/runners?per_page=" + perPage
         + (name == null ? "" : "&name=" + name) + "&page=";
     List<String> parts = new ArrayList<>();
     if (page < lastPage) {
@@ -81,15 +127,14 @@ final class OrgRunnerRoutes {
     EmulatorState.Runner runner = runner(request);
     if (runner.busy()) {
       throw new ApiError(422, "Bad request - Runner \"" + runner.name + "\" is still running a job\"",
-          DOCS + "#delete-a-self-hosted-runner-from-an-organization");
+          DOCS + "#delete-a-self-hosted-runner-from-an-" + level.docsWord);
     }
     state.removeRunner(runner);
     return new ApiHandler.Reply(204, null);
   }
 
   private ApiHandler.Reply groups(ApiHandler.Request request) {
-    String org = org(request);
-    List<EmulatorState.RunnerGroup> groups = state.runnerGroups(org);
+    List<EmulatorState.RunnerGroup> groups = state.runnerGroups(org(request));
     ObjectNode out = mapper.createObjectNode();
     out.put("total_count", groups.size());
     ArrayNode items = out.putArray("runner_groups");
@@ -99,7 +144,7 @@ final class OrgRunnerRoutes {
       item.put("name", g.name());
       item.put("visibility", "all");
       item.put("default", g.isDefault());
-      item.put("runners_url", baseUrl + "/orgs/" + org + "/actions/runner-groups/" + g.id() + "/runners");
+      item.put("runners_url", baseUrl + ownerPath(request) + "/actions/runner-groups/" + g.id() + "/runners");
       item.put("inherited", false);
       item.put("allows_public_repositories", true);
       item.put("restricted_to_workflows", false);

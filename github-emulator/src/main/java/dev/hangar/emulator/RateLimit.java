@@ -13,6 +13,7 @@ final class RateLimit {
   private int limit;
   private int used;
   private Instant reset;
+  private int spentStatus = 403;
 
   RateLimit(int limit, Duration window) {
     this.limit = limit;
@@ -37,8 +38,19 @@ final class RateLimit {
 
   /** Spends the whole budget until {@code resetAt}. */
   synchronized void exhaust(Instant resetAt) {
+    exhaust(resetAt, 403);
+  }
+
+  /** Spends the whole budget until {@code resetAt}, answering calls {@code status} (403 or 429). */
+  synchronized void exhaust(Instant resetAt, int status) {
     used = limit;
     reset = resetAt;
+    spentStatus = status;
+  }
+
+  /** The status a call gets while the budget is spent. */
+  synchronized int spentStatus() {
+    return spentStatus;
   }
 
   /** Sets a new budget, fully available, resetting after the window. */

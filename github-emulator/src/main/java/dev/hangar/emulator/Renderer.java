@@ -188,6 +188,30 @@ final class Renderer {
     return node;
   }
 
+  /** The authenticated App ({@code GET /app}), with the fields GitHub's {@code integration} schema requires. */
+  ObjectNode app(GitHubApp app) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("id", app.appId());
+    node.put("slug", app.slug());
+    node.put("node_id", "MDExOkludGVncmF0aW9u" + app.appId());
+    node.put("client_id", "Iv1.emulator" + app.appId());
+    node.put("name", app.slug());
+    node.put("description", "");
+    node.put("external_url", "https://example.com");
+    node.put("html_url", "https://github.com/apps/" + app.slug());
+    node.put("created_at", "2024-01-01T00:00:00Z");
+    node.put("updated_at", "2024-01-01T00:00:00Z");
+    ObjectNode owner = node.putObject("owner");
+    owner.put("login", "hangar");
+    owner.put("id", accountId("hangar"));
+    owner.put("type", "Organization");
+    ObjectNode permissions = node.putObject("permissions");
+    GitHubApp.PERMISSIONS.forEach(permissions::put);
+    node.putArray("events").add("workflow_job");
+    node.put("installations_count", app.installations().size());
+    return node;
+  }
+
   /** A stable positive id for a user or organisation login. */
   static long accountId(String login) {
     return 1000L + (login.toLowerCase(Locale.ROOT).hashCode() & 0x7fffffffL);

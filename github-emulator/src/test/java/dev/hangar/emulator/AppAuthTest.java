@@ -98,6 +98,19 @@ class AppAuthTest {
   }
 
   @Test
+  void theAppAndOneInstallationAreReadWithAJwtOnly() {
+    Http app = anonymous.withToken(validJwt());
+    Http.Response self = app.get("/app");
+    assertThat(self.status()).isEqualTo(200);
+    assertThat(self.body().get("id").asLong()).isEqualTo(APP_ID);
+    assertThat(self.body().get("slug").asText()).isEqualTo("hangar");
+    assertThat(self.body().get("installations_count").asInt()).isEqualTo(2);
+    assertThat(app.get("/app/installations/12").body().get("account").get("login").asText()).isEqualTo("other");
+    assertThat(app.get("/app/installations/99").status()).isEqualTo(404);
+    assertThat(anonymous.withToken(EmulatorConfig.DEFAULT_TOKEN).get("/app").status()).isEqualTo(401);
+  }
+
+  @Test
   void anInstallationTokenIsAcceptedAsTokenToo() {
     String ghs = anonymous.withToken(validJwt()).post("/app/installations/11/access_tokens", "")
         .body().get("token").asText();

@@ -77,4 +77,28 @@ class OrgRunnersTest {
     assertThat(api.get("/orgs/nobody/actions/runners").status()).isEqualTo(404);
     assertThat(api.withToken("x").get("/orgs/acme/actions/runners").status()).isEqualTo(401);
   }
+
+  @Test
+  void anEnterpriseRunnerTakesJobsOfItsOrganisationsOnly() {
+    github.addRepository("acme", "app", true);
+    github.addRepository("globex", "site", true);
+    github.addRepository("other", "thing", true);
+    github.addEnterprise("big-co", "acme", "globex");
+    github.addRunnerGroup("enterprises/big-co", 5, "macs");
+    assertThat(api.get("/enterprises/big-co/actions/runner-groups").body().at("/runner_groups/1/name").asText())
+        .isEqualTo("macs");
+    github.createJob("other", "thing", List.of("self-hosted", "macOS"));
+    JobInfo job = github.createJob("globex", "site", List.of("self-hosted", "macOS"));
+
+    Http.Response created = api.post("/enterprises/big-co/actions/runners/generate-jitconfig",
+        "{\"name\":\"ent-1\",\"runner_group_id\":5,\"labels\":[\"self-hosted\",\"macOS\"]}");
+    assertThat(created.status()).isEqualTo(201);
+    long id = created.body().at("/runner/id").asLong();
+    assertThat(api.get("/enterprises/big-co/actions/runners/" + id).body().get("name").asText()).isEqualTo("ent-1");
+    assertThat(api.get("/orgs/acme/actions/runners/" + id).status()).as("not an org runner").isEqualTo(404);
+    assertThat(github.claim(created.body().get("encoded_jit_config").asText())).map(JobInfo::id).contains(job.id());
+    assertThat(api.delete("/enterprises/big-co/actions/runners/" + id).status()).isEqualTo(422);
+
+    assertThat(api.get("/enterprises/nobody/actions/runners").status()).isEqualTo(404);
+  }
 }

@@ -18,7 +18,9 @@ import java.util.function.ToDoubleFunction;
  * from its {@link dev.hangar.activities.github.ApiCallCounter} (an endpoint's series appears after
  * its first call; new endpoints are picked up every 10 s) and {@code
  * hangar_github_rate_limit_remaining} / {@code hangar_github_rate_limit_limit} from the rate limit
- * GitHub reported on its latest answer ({@code NaN} before the first call).
+ * GitHub reported on its latest answer ({@code NaN} before the first call); {@code
+ * hangar_github_rate_limit_paused} (1 while calls are held back for a rate limit) and {@code
+ * hangar_github_api_calls_held_back_total} (calls not sent for that reason).
  */
 final class GitHubApiMetrics implements MeterBinder, AutoCloseable {
 
@@ -42,6 +44,12 @@ final class GitHubApiMetrics implements MeterBinder, AutoCloseable {
         r -> r.limit());
     gauge(registry, "hangar.github.rate.limit.reset", "When GitHub's rate-limit window resets, Unix seconds",
         r -> r.reset() == null ? Double.NaN : r.reset().getEpochSecond());
+    Gauge.builder("hangar.github.rate.limit.paused", api, a -> a.rateLimitPaused() ? 1 : 0)
+        .description("1 while GitHub calls are held back because GitHub said the rate limit is spent")
+        .register(registry);
+    FunctionCounter.builder("hangar.github.api.calls.held.back", api.calls(), c -> c.heldBackCount())
+        .description("GitHub API calls not sent because GitHub said the rate limit is spent")
+        .register(registry);
     refresh();
     if (refresher == null) {
       refresher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,6 @@
 package dev.hangar.gateway;
 
+import dev.hangar.activities.github.RunnerScope;
 import java.net.URI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -22,7 +23,7 @@ public record OrchestratorProperties(
   public OrchestratorProperties {
     orchestrator = orchestrator == null ? new Orchestrator(null) : orchestrator;
     secrets = secrets == null ? new Secrets(null) : secrets;
-    github = github == null ? new GitHub(null, null, null) : github;
+    github = github == null ? GitHub.defaults() : github;
   }
 
   /**
@@ -53,23 +54,67 @@ public record OrchestratorProperties(
   }
 
   /**
-   * {@code hangar.github.*}.
+   * {@code hangar.github.*}: how the orchestrator reaches GitHub. Authenticate with a personal
+   * access token ({@code token}) or as a GitHub App ({@code app-id} and {@code private-key-file}),
+   * never both.
    *
    * @param apiUrl the REST API's base URL. Default {@code https://api.github.com}; for GitHub
-   *     Enterprise Server {@code https://HOST/api/v3}.
-   * @param token a personal access token allowed to manage the repositories' self-hosted runners and
-   *     cancel their runs. Env: {@code HANGAR_GITHUB_TOKEN}.
-   * @param runnerGroupId the runner group JIT runners join. Default 1 (the default group).
+   *     Enterprise Server {@code https://HOST/api/v3}. Env: {@code HANGAR_GITHUB_API_URL}.
+   * @param token a personal access token allowed to manage the repositories' (or the
+   *     organisation's, or the enterprise's) self-hosted runners and cancel their runs. No default.
+   *     Env: {@code HANGAR_GITHUB_TOKEN}.
+   * @param appId the GitHub App's id (not its client id). No default. Env: {@code
+   *     HANGAR_GITHUB_APP_ID}.
+   * @param privateKeyFile the path of the App's private key, the PEM file GitHub hands out (PKCS#1)
+   *     or its PKCS#8 form. Read once at start-up. No default. Env: {@code
+   *     HANGAR_GITHUB_PRIVATE_KEY_FILE}.
+   * @param installationId the App installation to act as when a job's webhook names none (a
+   *     repository or organisation webhook rather than the App's). No default: the installation is
+   *     then looked up once per repository owner. Env: {@code HANGAR_GITHUB_INSTALLATION_ID}.
+   * @param runnerScope where runners are registered: {@code repository} (default), {@code
+   *     organization} or {@code enterprise}. Env: {@code HANGAR_GITHUB_RUNNER_SCOPE}.
+   * @param enterprise the enterprise's slug; required with {@code runner-scope: enterprise}. No
+   *     default. Env: {@code HANGAR_GITHUB_ENTERPRISE}.
+   * @param runnerGroup the runner group JIT runners join, by name (organisation or enterprise scope
+   *     only), looked up once per organisation. No default. Env: {@code HANGAR_GITHUB_RUNNER_GROUP}.
+   * @param runnerGroupId the runner group JIT runners join, by id. Default 1 (the Default group)
+   *     unless {@code runner-group} is set. Env: {@code HANGAR_GITHUB_RUNNER_GROUP_ID}.
    */
-  public record GitHub(URI apiUrl, String token, Long runnerGroupId) {
+  public record GitHub(
+      URI apiUrl,
+      String token,
+      Long appId,
+      String privateKeyFile,
+      Long installationId,
+      RunnerScope.Level runnerScope,
+      String enterprise,
+      String runnerGroup,
+      Long runnerGroupId) {
     public GitHub {
       apiUrl = apiUrl == null ? URI.create("https://api.github.com") : apiUrl;
-      runnerGroupId = runnerGroupId == null ? 1L : runnerGroupId;
+      runnerScope = runnerScope == null ? RunnerScope.Level.REPOSITORY : runnerScope;
+      runnerGroupId = runnerGroupId == null && (runnerGroup == null || runnerGroup.isBlank()) ? 1L : runnerGroupId;
+    }
+
+    static GitHub defaults() {
+      return new GitHub(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Whether a personal access token is configured. */
+    boolean hasToken() {
+      return token != null && !token.isBlank();
+    }
+
+    /** Whether a GitHub App is (at least partly) configured. */
+    boolean hasApp() {
+      return appId != null || (privateKeyFile != null && !privateKeyFile.isBlank());
     }
 
     @Override
     public String toString() {
-      return "GitHub[apiUrl=" + apiUrl + ", token=" + (token == null || token.isEmpty() ? "(unset)" : "(set)")
+      return "GitHub[apiUrl=" + apiUrl + ", token=" + (hasToken() ? "(set)" : "(unset)")
+          + ", appId=" + appId + ", privateKeyFile=" + privateKeyFile + ", installationId=" + installationId
+          + ", runnerScope=" + runnerScope + ", enterprise=" + enterprise + ", runnerGroup=" + runnerGroup
           + ", runnerGroupId=" + runnerGroupId + "]";
     }
   }

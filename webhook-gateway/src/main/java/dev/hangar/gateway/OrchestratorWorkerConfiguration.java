@@ -4,6 +4,7 @@ import dev.hangar.activities.github.GitHubActivitiesImpl;
 import dev.hangar.activities.github.GitHubApi;
 import dev.hangar.activities.github.GitHubCredentials;
 import dev.hangar.activities.github.GitHubProperties;
+import dev.hangar.activities.github.RunnerScope;
 import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.hangar.workflows.job.JobWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,18 +63,62 @@ class OrchestratorWorkerConfiguration {
   @Bean
   GitHubApi gitHubApi(OrchestratorProperties properties) {
     OrchestratorProperties.GitHub github = properties.github();
-    if (github.token() == null || github.token().isBlank()) {
+    GitHubProperties gitHub = new GitHubProperties(
+        github.apiUrl().toString(), github.hasToken() ? github.token() : null, github.runnerGroupId(), null, null);
+    GitHubCredentials credentials = credentials(github);
+    log.info("GitHub API {} as {}", gitHub.apiUrl(), credentials);
+    return GitHubApi.create(gitHub, credentials);
+  }
+
+  /** A personal access token or a GitHub App, exactly one of them. */
+  static GitHubCredentials credentials(OrchestratorProperties.GitHub github) {
+    if (github.hasToken() && github.hasApp()) {
+      throw new InvalidConfigException(
+          "hangar.github.token",
+          "and hangar.github.app-id/private-key-file are both set: authenticate either with a token or as a"
+              + " GitHub App, not both; unset one of them");
+    }
+    if (github.hasToken()) {
+      if (github.installationId() != null) {
+        throw new InvalidConfigException(
+            "hangar.github.installation-id", "is set but no GitHub App is: it only applies to hangar.github.app-id");
+      }
+      return GitHubCredentials.personalAccessToken(github.token());
+    }
+    if (!github.hasApp()) {
       throw new InvalidConfigException(
           "hangar.github.token",
           "is not set: the orchestrator registers runners and cancels runs with it; set it (env"
-              + " HANGAR_GITHUB_TOKEN), or set hangar.orchestrator.workers-enabled=false");
+              + " HANGAR_GITHUB_TOKEN), or configure a GitHub App (hangar.github.app-id and"
+              + " hangar.github.private-key-file), or set hangar.orchestrator.workers-enabled=false");
+    }
+    if (github.appId() == null || github.appId() <= 0) {
+      throw new InvalidConfigException(
+          "hangar.github.app-id", "must be the GitHub App's (positive) id when hangar.github.private-key-file is set"
+              + " (env HANGAR_GITHUB_APP_ID)");
+    }
+    if (github.privateKeyFile() == null || github.privateKeyFile().isBlank()) {
+      throw new InvalidConfigException(
+          "hangar.github.private-key-file",
+          "is not set: a GitHub App (hangar.github.app-id) needs its private key file (env"
+              + " HANGAR_GITHUB_PRIVATE_KEY_FILE)");
     }
     try {
-      GitHubProperties gitHub =
-          new GitHubProperties(github.apiUrl().toString(), github.token(), github.runnerGroupId(), null, null);
-      return GitHubApi.create(gitHub, GitHubCredentials.personalAccessToken(gitHub.token()));
+      return GitHubCredentials.app(github.appId(), Path.of(github.privateKeyFile()), github.installationId());
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException("hangar.github", "is invalid: " + e.getMessage());
+      throw new InvalidConfigException("hangar.github.private-key-file", "is unusable: " + e.getMessage());
+    }
+  }
+
+  /** Where runners are registered and which group they join. */
+  @Bean
+  RunnerScope runnerScope(OrchestratorProperties properties) {
+    OrchestratorProperties.GitHub github = properties.github();
+    try {
+      return new RunnerScope(github.runnerScope(), github.enterprise(), github.runnerGroup(), github.runnerGroupId());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("hangar.github.runner-scope", "and its runner group are inconsistent: "
+          + e.getMessage() + " (hangar.github.runner-scope, enterprise, runner-group, runner-group-id)");
     }
   }
 
@@ -83,8 +129,8 @@ class OrchestratorWorkerConfiguration {
   }
 
   @Bean
-  GitHubActivitiesImpl gitHubActivities(GitHubApi api, OrchestratorProperties properties, SecretSealer sealer) {
-    return new GitHubActivitiesImpl(api, sealer, properties.github().runnerGroupId());
+  GitHubActivitiesImpl gitHubActivities(GitHubApi api, RunnerScope scope, SecretSealer sealer) {
+    return new GitHubActivitiesImpl(api, sealer, scope);
   }
 
   @Bean

@@ -140,6 +140,44 @@ class ConfigValidationTest {
   }
 
   @Test
+  void aTokenAndAnAppTogetherAreRefused(CapturedOutput output) {
+    assertThatThrownBy(() -> startWorkers("--hangar.github.token=t", "--hangar.github.app-id=42"))
+        .hasStackTraceContaining("hangar.github.token and hangar.github.app-id/private-key-file are both set");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.github.token and hangar.github.app-id");
+  }
+
+  @Test
+  void anAppWithoutItsKeyFileNamesTheKey(CapturedOutput output) {
+    assertThatThrownBy(() -> startWorkers("--hangar.github.app-id=42"))
+        .hasStackTraceContaining("hangar.github.private-key-file is not set");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.github.private-key-file is not set");
+  }
+
+  @Test
+  void anUnreadableOrInvalidKeyFileIsNamedWithTheKeyButNotEchoed(
+      CapturedOutput output, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(() -> startWorkers("--hangar.github.app-id=42", "--hangar.github.private-key-file=" + missing))
+        .hasStackTraceContaining("hangar.github.private-key-file is unusable: cannot read the private key file "
+            + missing);
+    java.nio.file.Path invalid = java.nio.file.Files.writeString(dir.resolve("app.pem"),
+        "-----BEGIN RSA PRIVATE KEY-----\nbm90LWEta2V5LWJ1dC1zZWNyZXQ=\n-----END RSA PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> startWorkers("--hangar.github.app-id=42", "--hangar.github.private-key-file=" + invalid))
+        .hasStackTraceContaining("hangar.github.private-key-file is unusable: the private key file " + invalid
+            + " holds no valid RSA private key");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.github.private-key-file is unusable")
+        .doesNotContain("bm90LWEta2V5");
+  }
+
+  @Test
+  void anEnterpriseScopeWithoutItsEnterpriseNamesTheKey(CapturedOutput output) {
+    assertThatThrownBy(() -> startWorkers("--hangar.github.token=t", "--hangar.github.runner-scope=enterprise"))
+        .hasStackTraceContaining("hangar.github.runner-scope");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.github.runner-scope")
+        .contains("enterprise's slug");
+  }
+
+  @Test
   void environmentVariablesOverrideTheFileByRelaxedBinding() {
     StandardEnvironment environment = new StandardEnvironment();
     environment
@@ -184,8 +222,20 @@ class ConfigValidationTest {
     }
   }
 
+  /** Starts with orchestrator workers, which fail on GitHub configuration before reaching Temporal. */
+  private static ConfigurableApplicationContext startWorkers(String... args) {
+    return run(List.of(
+        "--hangar.gateway.webhook-secret=s",
+        "--hangar.secrets.key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        "--spring.main.banner-mode=off"), args);
+  }
+
   private static ConfigurableApplicationContext start(String... args) {
-    List<String> all = new ArrayList<>(List.of(BASE));
+    return run(List.of(BASE), args);
+  }
+
+  private static ConfigurableApplicationContext run(List<String> base, String... args) {
+    List<String> all = new ArrayList<>(base);
     all.addAll(List.of(args));
     return new SpringApplicationBuilder(WebhookGatewayApplication.class)
         .web(WebApplicationType.NONE)

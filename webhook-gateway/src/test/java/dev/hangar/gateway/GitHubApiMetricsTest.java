@@ -51,6 +51,8 @@ class GitHubApiMetricsTest {
               .functionCounter()
               .count())
           .isEqualTo(2);
+      assertThat(registry.get("hangar.github.rate.limit.paused").gauge().value()).isZero();
+      assertThat(registry.get("hangar.github.api.calls.held.back").functionCounter().count()).isZero();
     } finally {
       server.stop(0);
     }

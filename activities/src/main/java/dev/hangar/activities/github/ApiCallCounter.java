@@ -12,9 +12,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ApiCallCounter {
 
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+  private final AtomicLong heldBack = new AtomicLong();
 
   void increment(String endpoint) {
     counts.computeIfAbsent(endpoint, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  void heldBack() {
+    heldBack.incrementAndGet();
+  }
+
+  /** Calls not sent because GitHub had said their credentials were rate limited (not in {@link #total()}). */
+  public long heldBackCount() {
+    return heldBack.get();
   }
 
   /** Calls made to one endpoint, for example {@code POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel}. */

@@ -12,6 +12,8 @@ import dev.hangar.workflows.github.SealedSecret;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,9 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
 
   private final GitHubApi api;
   private final SecretSealer sealer;
-  private final long runnerGroupId;
+  private final RunnerScope scope;
   private final GitHubFailures failures;
+  private final RunnerGroups groups;
 
   /** Activities with a personal access token ({@link GitHubProperties#token()}). */
   public GitHubActivitiesImpl(GitHubProperties properties, SecretSealer sealer) {
@@ -44,40 +47,58 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
         sealer, properties.runnerGroupId());
   }
 
-  /** Activities over existing clients (for App credentials, or to share the call counter). */
+  /** Activities over existing clients, registering repository runners in group {@code runnerGroupId}. */
   public GitHubActivitiesImpl(GitHubApi api, SecretSealer sealer, long runnerGroupId) {
-    this(api, sealer, runnerGroupId, Clock.systemUTC());
+    this(api, sealer, RunnerScope.repository(runnerGroupId));
+  }
+
+  /** Activities over existing clients, registering runners where {@code scope} says. */
+  public GitHubActivitiesImpl(GitHubApi api, SecretSealer sealer, RunnerScope scope) {
+    this(api, sealer, scope, Clock.systemUTC());
+  }
+
+  GitHubActivitiesImpl(GitHubApi api, SecretSealer sealer, RunnerScope scope, Clock clock) {
+    this.api = api;
+    this.sealer = sealer;
+    this.scope = scope;
+    this.failures = new GitHubFailures(clock);
+    this.groups = new RunnerGroups(api.runners(), scope);
   }
 
   GitHubActivitiesImpl(GitHubApi api, SecretSealer sealer, long runnerGroupId, Clock clock) {
-    this.api = api;
-    this.sealer = sealer;
-    this.runnerGroupId = runnerGroupId;
-    this.failures = new GitHubFailures(clock);
+    this(api, sealer, RunnerScope.repository(runnerGroupId), clock);
   }
 
   @Override
   public RunnerRegistration registerRunner(RunnerRequest request) {
-    String operation = "register runner " + request.runnerName() + " in " + request.owner() + "/" + request.repo();
+    String operation = "register runner " + request.runnerName() + " for " + request.owner() + "/" + request.repo();
+    RepoContext context = new RepoContext(request.installationId(), request.owner(), request.repo());
     JitRunner runner;
+    api.transport().clearLastError();
     try {
+      long groupId = groups.idFor(context);
       try {
-        runner = create(request);
+        runner = create(context, groupId, request);
       } catch (GitHubApiException e) {
+        if (e.status() == 404) {
+          groups.forget(context);
+        }
         if (e.status() != 409) {
           throw e;
         }
-        LOG.info("runner {} already exists in {}/{} (an earlier answer was lost): replacing it",
+        LOG.info("runner {} already exists for {}/{} (an earlier answer was lost): replacing it",
             request.runnerName(), request.owner(), request.repo());
-        runner = replace(request);
+        runner = replace(context, groupId, request);
       }
     } catch (GitHubApiException e) {
-      throw failures.of(operation, e);
+      throw failureOf(operation, context, e);
     } catch (IOException e) {
-      throw failures.unreachable(operation, e);
+      throw failureOf(operation, context, e);
+    } finally {
+      api.transport().clearLastError();
     }
     SealedSecret sealed = sealer.seal(runner.encodedJitConfig());
-    LOG.info("registered JIT runner {} (id {}) in {}/{}", runner.name(), runner.id(), request.owner(), request.repo());
+    LOG.info("registered JIT runner {} (id {}) for {}/{}", runner.name(), runner.id(), request.owner(), request.repo());
     return new RunnerRegistration(
         new RunnerRef(request.owner(), request.repo(), request.installationId(), runner.id(), runner.name()),
         sealed);
@@ -85,52 +106,88 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
 
   @Override
   public RunnerRemoval removeRunner(RunnerRef runner) {
-    String operation = "remove runner " + runner.runnerName() + " (id " + runner.runnerId() + ") from "
+    String operation = "remove runner " + runner.runnerName() + " (id " + runner.runnerId() + ") of "
         + runner.owner() + "/" + runner.repo();
+    RepoContext context = new RepoContext(runner.installationId(), runner.owner(), runner.repo());
+    api.transport().clearLastError();
     try {
-      RunnerRemoval removal = api.runners().deleteRunner(
-          runner.installationId(), runner.owner(), runner.repo(), runner.runnerId());
+      RunnerRemoval removal = api.runners().deleteRunner(context, scope, runner.runnerId());
       LOG.info("{}: {}", operation, removal);
       return removal;
     } catch (GitHubApiException e) {
-      throw failures.of(operation, e);
+      throw failureOf(operation, context, e);
     } catch (IOException e) {
-      throw failures.unreachable(operation, e);
+      throw failureOf(operation, context, e);
+    } finally {
+      api.transport().clearLastError();
     }
   }
 
+  /**
+   * {@code POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel}: GitHub cancels whole runs only.
+   * A run that does not stop (a step that ignores the signal) needs {@code /force-cancel}, which
+   * an operator can send (docs/webhook-gateway.md).
+   */
   @Override
   public void cancelRun(RunRef run) {
     String operation = "cancel run " + run.runId() + " of " + run.owner() + "/" + run.repo();
+    RepoContext context = new RepoContext(run.installationId(), run.owner(), run.repo());
     GitHubTransport transport = api.transport();
     transport.clearLastError();
     try {
-      api.github(run.installationId())
+      api.githubFor(context)
           .getRepository(run.owner() + "/" + run.repo())
           .getWorkflowRun(run.runId())
           .cancel();
       LOG.info("{}: cancelled", operation);
     } catch (IOException e) {
       Optional<GitHubTransport.Response> answer = transport.lastError();
-      if (answer.isEmpty()) {
-        throw failures.unreachable(operation, e);
-      }
-      GitHubTransport.Response response = answer.get();
-      if (response.status() == 409) {
+      if (answer.isPresent() && answer.get().status() == 409 && !(e instanceof RateLimitPausedException)) {
         LOG.info("{}: already completed", operation);
         return;
       }
-      throw failures.of(operation, response.status(), response.headers(),
-          GitHubFailures.messageOf(response.body()), e);
+      throw failureOf(operation, context, e);
     } finally {
       transport.clearLastError();
     }
   }
 
-  private JitRunner create(RunnerRequest request) throws IOException {
+  /**
+   * An I/O failure: GitHub's error answer if there was one on this thread (github-api reports those
+   * as exceptions, and so does a failed App token purchase), else a held-back or lost call.
+   */
+  private ApplicationFailure failureOf(String operation, RepoContext context, IOException e) {
+    Optional<GitHubTransport.Response> answer = api.transport().lastError();
+    if (answer.isEmpty() || e instanceof RateLimitPausedException || e.getCause() instanceof RateLimitPausedException) {
+      return failures.unreachable(operation, e);
+    }
+    GitHubTransport.Response response = answer.get();
+    return failureOf(operation, context, response.status(), response.headers(),
+        GitHubFailures.messageOf(response.body()), e, response.path());
+  }
+
+  /** An error answer to a runner call (never an App endpoint). */
+  private ApplicationFailure failureOf(String operation, RepoContext context, GitHubApiException e) {
+    return failureOf(operation, context, e.status(), e.headers(), e.gitHubMessage(), e, null);
+  }
+
+  /**
+   * A 401 to an installation token outside the App endpoints means GitHub no longer takes the
+   * token: it is dropped and the failure retryable. A 401 to the App's JWT ({@code /app…}) is a
+   * wrong key or App id, refused for good like any other 401.
+   */
+  private ApplicationFailure failureOf(String operation, RepoContext context, int status,
+      Map<String, List<String>> headers, String gitHubMessage, Throwable cause, String path) {
+    boolean appEndpoint = path != null && path.startsWith("/app");
+    if (status == 401 && !appEndpoint && api.forgetToken(context)) {
+      return failures.tokenRefused(operation, gitHubMessage, cause);
+    }
+    return failures.of(operation, status, headers, gitHubMessage, cause);
+  }
+
+  private JitRunner create(RepoContext context, long groupId, RunnerRequest request) throws IOException {
     return api.runners().generateJitConfig(
-        request.installationId(), request.owner(), request.repo(), request.runnerName(), runnerGroupId,
-        request.labels(), WORK_FOLDER);
+        context, scope, groupId, request.runnerName(), request.labels(), WORK_FOLDER);
   }
 
   /**
@@ -138,19 +195,17 @@ public final class GitHubActivitiesImpl implements GitHubActivities {
    * lost. Delete it and create it again, so there is never more than one. A busy one is in use by a
    * job: it is not ours to delete.
    */
-  private JitRunner replace(RunnerRequest request) throws IOException {
-    Optional<RunnerSummary> existing = api.runners().findByName(
-        request.installationId(), request.owner(), request.repo(), request.runnerName());
+  private JitRunner replace(RepoContext context, long groupId, RunnerRequest request) throws IOException {
+    Optional<RunnerSummary> existing = api.runners().findByName(context, scope, request.runnerName());
     if (existing.isPresent()) {
-      RunnerRemoval removal = api.runners().deleteRunner(
-          request.installationId(), request.owner(), request.repo(), existing.get().id());
+      RunnerRemoval removal = api.runners().deleteRunner(context, scope, existing.get().id());
       if (removal == RunnerRemoval.BUSY) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "runner " + request.runnerName() + " already exists in " + request.owner() + "/" + request.repo()
+            "runner " + request.runnerName() + " already exists for " + request.owner() + "/" + request.repo()
                 + " and is running a job, so it is in use and cannot be replaced; this attempt gives up",
             Failures.RUNNER_FAILED);
       }
     }
-    return create(request);
+    return create(context, groupId, request);
   }
 }

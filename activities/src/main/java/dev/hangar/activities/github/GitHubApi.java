@@ -3,6 +3,7 @@ package dev.hangar.activities.github;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,11 +11,14 @@ import org.kohsuke.github.GitHub;
 import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
+import org.kohsuke.github.authorization.AuthorizationProvider;
 
 /**
  * Hangar's GitHub clients, sharing one transport and one set of credentials: github-api's
  * {@link GitHub} (runs and jobs) and {@link RunnersClient} (self-hosted runners). github-api is
  * told to fail, not sleep, on rate limits: the activity turns that into a Temporal retry delay.
+ * One authorization per account ({@link GitHubCredentials#accountKey}) serves both clients, so an
+ * App installation token is bought once for both.
  *
  * <pre>{@code
  * GitHubProperties props = GitHubProperties.withToken(token);
@@ -23,24 +27,31 @@ import org.kohsuke.github.GitHubRateLimitHandler;
  */
 public final class GitHubApi {
 
+  /** github-api's client and the authorization it (and the runners client) send with. */
+  private record Client(AuthorizationProvider authorization, GitHub github) {}
+
   private final GitHubTransport transport;
   private final GitHubCredentials credentials;
   private final ApiCallCounter calls;
   private final RunnersClient runners;
-  private final Map<Long, GitHub> clients = new ConcurrentHashMap<>();
-  private static final long NO_INSTALLATION = -1;
+  private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
   private GitHubApi(GitHubTransport transport, GitHubCredentials credentials, ApiCallCounter calls) {
+    ResponseBodyLogFilter.install();
     this.transport = transport;
     this.credentials = credentials;
     this.calls = calls;
-    this.runners = new RunnersClient(transport, credentials, new ObjectMapper());
+    this.runners = new RunnersClient(transport, this::authorization, new ObjectMapper());
   }
 
   /** Clients for the API root and timeout in {@code properties}, authorised by {@code credentials}. */
   public static GitHubApi create(GitHubProperties properties, GitHubCredentials credentials) {
+    return create(properties, credentials, Clock.systemUTC());
+  }
+
+  static GitHubApi create(GitHubProperties properties, GitHubCredentials credentials, Clock clock) {
     ApiCallCounter calls = new ApiCallCounter();
-    return new GitHubApi(new GitHubTransport(properties, calls), credentials, calls);
+    return new GitHubApi(new GitHubTransport(properties, calls, new RateLimitGate(clock)), credentials, calls);
   }
 
   /** The runner endpoints. */
@@ -48,21 +59,17 @@ public final class GitHubApi {
     return runners;
   }
 
-  /** github-api's client for an installation ({@code null}: the token). */
+  /**
+   * github-api's client for an installation ({@code null}: the token, or with App credentials the
+   * configured installation).
+   */
   public GitHub github(Long installationId) {
-    return clients.computeIfAbsent(installationId == null ? NO_INSTALLATION : installationId, id -> {
-      try {
-        return new GitHubBuilder()
-            .withEndpoint(transport.apiUrl())
-            .withAuthorizationProvider(credentials.authorizationFor(installationId))
-            .withConnector(transport)
-            .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
-            .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
-            .build();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not build the GitHub client", e);
-      }
-    });
+    return client(RepoContext.installation(installationId)).github();
+  }
+
+  /** github-api's client for calls about a repository. */
+  public GitHub githubFor(RepoContext context) {
+    return client(context).github();
   }
 
   /** Calls made per endpoint, by both clients. */
@@ -75,7 +82,51 @@ public final class GitHubApi {
     return transport.lastRateLimit();
   }
 
+  /**
+   * Whether GitHub calls are held back now because GitHub said credentials are rate limited
+   * ({@code limit_paused}).
+   */
+  public boolean rateLimitPaused() {
+    return transport.paused();
+  }
+
   GitHubTransport transport() {
     return transport;
+  }
+
+  /**
+   * Drops the authorization of {@code context}'s account if it is a bought token, so the next call
+   * buys a new one; false if there is nothing to renew (a personal access token).
+   */
+  boolean forgetToken(RepoContext context) {
+    if (!credentials.buysTokens()) {
+      return false;
+    }
+    clients.remove(credentials.accountKey(context));
+    return true;
+  }
+
+  /** The {@code Authorization} header for a call about {@code context}; may buy a token first. */
+  String authorization(RepoContext context) throws IOException {
+    return client(context).authorization().getEncodedAuthorization();
+  }
+
+  private Client client(RepoContext context) {
+    return clients.computeIfAbsent(credentials.accountKey(context), key -> {
+      AuthorizationProvider authorization = credentials.newAuthorization(context);
+      try {
+        // Building binds an App installation provider to this client: it buys tokens through it.
+        GitHub github = new GitHubBuilder()
+            .withEndpoint(transport.apiUrl())
+            .withAuthorizationProvider(authorization)
+            .withConnector(transport)
+            .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+            .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
+            .build();
+        return new Client(authorization, github);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not build the GitHub client", e);
+      }
+    });
   }
 }

@@ -7,9 +7,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns GitHub's error answers into Temporal failures with the types of {@link Failures}, so the
@@ -20,7 +21,8 @@ import java.util.Map;
  *       next retry at {@code x-ratelimit-reset};
  *   <li>secondary rate limit (403/429 with {@code retry-after}, or a "rate limit" message) →
  *       {@link Failures#RATE_LIMITED}, next retry after {@code retry-after} (60 s if absent);
- *   <li>401, other 403, 404, 400 and 422 → {@link Failures#GITHUB_REFUSED}, non-retryable;
+ *   <li>401, other 403, 404, 400 and 422 → {@link Failures#GITHUB_REFUSED}, non-retryable (but
+ *       see {@link #tokenRefused});
  *   <li>anything else (5xx, 409, network errors, timeouts) → a retryable {@value #UNAVAILABLE}.
  * </ul>
  */
@@ -30,7 +32,6 @@ final class GitHubFailures {
   static final String UNAVAILABLE = Failures.GITHUB_UNAVAILABLE;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Duration SECONDARY_DEFAULT = Duration.ofSeconds(60);
   private static final Duration MIN_DELAY = Duration.ofSeconds(1);
 
   private final Clock clock;
@@ -42,23 +43,10 @@ final class GitHubFailures {
   ApplicationFailure of(String operation, int status, Map<String, List<String>> headers, String gitHubMessage,
       Throwable cause) {
     String text = operation + ": GitHub answered " + status + (gitHubMessage == null ? "" : " (" + gitHubMessage + ")");
-    if (status == 403 || status == 429) {
-      String remaining = RateLimitInfo.first(headers, "x-ratelimit-remaining");
-      String retryAfter = RateLimitInfo.first(headers, "retry-after");
-      boolean rateMessage = gitHubMessage != null
-          && gitHubMessage.toLowerCase(Locale.ROOT).contains("rate limit");
-      if (retryAfter != null) {
-        return rateLimited(text, seconds(retryAfter, SECONDARY_DEFAULT), cause);
-      }
-      if ("0".equals(remaining == null ? null : remaining.trim())) {
-        Duration untilReset = RateLimitInfo.from(headers)
-            .map(info -> Duration.between(clock.instant(), info.reset()))
-            .orElse(SECONDARY_DEFAULT);
-        return rateLimited(text, untilReset, cause);
-      }
-      if (status == 429 || rateMessage) {
-        return rateLimited(text, SECONDARY_DEFAULT, cause);
-      }
+    Instant now = clock.instant();
+    Optional<Instant> resume = RateLimitGate.resumeAt(now, status, headers, gitHubMessage);
+    if (resume.isPresent()) {
+      return rateLimited(text, Duration.between(now, resume.get()), cause);
     }
     if (status == 401 || status == 403 || status == 404 || status == 400 || status == 422) {
       return ApplicationFailure.newBuilder()
@@ -71,12 +59,27 @@ final class GitHubFailures {
     return ApplicationFailure.newBuilder().setType(UNAVAILABLE).setMessage(text).setCause(cause).build();
   }
 
-  ApplicationFailure of(String operation, GitHubApiException e) {
-    return of(operation, e.status(), e.headers(), e.gitHubMessage(), e);
+  /**
+   * GitHub refused an App installation token before it expired (revoked, or the clocks disagree):
+   * retryable, as the next attempt buys a new token.
+   */
+  ApplicationFailure tokenRefused(String operation, String gitHubMessage, Throwable cause) {
+    return ApplicationFailure.newBuilder()
+        .setType(UNAVAILABLE)
+        .setMessage(operation + ": GitHub answered 401" + (gitHubMessage == null ? "" : " (" + gitHubMessage + ")")
+            + " to the installation token; the next attempt buys a new one")
+        .setCause(cause)
+        .build();
   }
 
-  /** A network failure or timeout: retryable. */
+  /** A network failure or timeout: retryable; a call the rate-limit gate held back: retried at its end. */
   ApplicationFailure unreachable(String operation, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RateLimitPausedException paused) {
+        return rateLimited(operation + ": not sent, " + paused.getMessage(),
+            Duration.between(clock.instant(), paused.until()), e);
+      }
+    }
     return ApplicationFailure.newBuilder()
         .setType(UNAVAILABLE)
         .setMessage(operation + ": GitHub unreachable (" + e.getClass().getSimpleName() + ")")
@@ -92,14 +95,6 @@ final class GitHubFailures {
         .setNextRetryDelay(next)
         .setCause(cause)
         .build();
-  }
-
-  private static Duration seconds(String value, Duration fallback) {
-    try {
-      return Duration.ofSeconds(Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 
   /** GitHub's {@code message} in an error body, or {@code null}. */

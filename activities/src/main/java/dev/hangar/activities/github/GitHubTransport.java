@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The one HTTP path to GitHub: both github-api (as its {@link GitHubConnector}) and
  * {@link RunnersClient} send through it, so every call has the same base URL, User-Agent, API
- * version, timeout, call counting and rate-limit header reading.
+ * version, timeout, call counting, rate-limit header reading and {@link RateLimitGate}.
  */
 final class GitHubTransport implements GitHubConnector {
 
-  /** An answer from GitHub. */
-  record Response(int status, Map<String, List<String>> headers, byte[] body) {
+  /** An answer from GitHub to a request for {@code path} (below the API root). */
+  record Response(int status, Map<String, List<String>> headers, byte[] body, String path) {
     String header(String name) {
       return RateLimitInfo.first(headers, name);
     }
@@ -45,10 +45,12 @@ final class GitHubTransport implements GitHubConnector {
   private final Duration timeout;
   private final ApiCallCounter counter;
   private final HttpClient http;
+  private final RateLimitGate gate;
   private final AtomicReference<RateLimitInfo> lastRateLimit = new AtomicReference<>();
   private final ThreadLocal<Response> lastError = new ThreadLocal<>();
 
-  GitHubTransport(GitHubProperties properties, ApiCallCounter counter) {
+  GitHubTransport(GitHubProperties properties, ApiCallCounter counter, RateLimitGate gate) {
+    this.gate = gate;
     this.apiRoot = URI.create(properties.apiUrl());
     this.basePath = apiRoot.getPath() == null ? "" : apiRoot.getPath();
     this.userAgent = properties.userAgent();
@@ -119,6 +121,11 @@ final class GitHubTransport implements GitHubConnector {
     lastError.remove();
   }
 
+  /** Whether calls with some credentials are held back for a rate limit now. */
+  boolean paused() {
+    return gate.anyPaused();
+  }
+
   /** The rate limit GitHub reported on the most recent answer, from any thread. */
   Optional<RateLimitInfo> lastRateLimit() {
     return Optional.ofNullable(lastRateLimit.get());
@@ -130,6 +137,13 @@ final class GitHubTransport implements GitHubConnector {
     if (path.startsWith(basePath)) {
       path = path.substring(basePath.length());
     }
+    String authorization = request.headers().firstValue("Authorization").orElse(null);
+    try {
+      gate.check(authorization);
+    } catch (RateLimitPausedException e) {
+      counter.heldBack();
+      throw e;
+    }
     counter.increment(ApiCallCounter.endpointOf(request.method(), path));
     HttpResponse<byte[]> raw;
     try {
@@ -138,7 +152,7 @@ final class GitHubTransport implements GitHubConnector {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while calling GitHub", e);
     }
-    Response response = new Response(raw.statusCode(), raw.headers().map(), raw.body());
+    Response response = new Response(raw.statusCode(), raw.headers().map(), raw.body(), path);
     RateLimitInfo.from(raw.headers()).ifPresent(info -> {
       lastRateLimit.set(info);
       if (info.remaining() < LOW_BUDGET) {
@@ -148,6 +162,7 @@ final class GitHubTransport implements GitHubConnector {
     });
     if (response.status() >= 400) {
       lastError.set(response);
+      gate.observe(authorization, response.status(), response.headers(), GitHubFailures.messageOf(response.body()));
     }
     LOG.debug("GitHub {} {} -> {}", request.method(), path, response.status());
     return response;

@@ -11,59 +11,68 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 
 /**
- * GitHub's repository-level self-hosted runner endpoints, which github-api does not cover:
- * generate a JIT configuration, find a runner by name, delete a runner, create a registration
- * token. Shares the transport (base URL, User-Agent, counting, rate-limit reading) and the
- * credentials with the github-api client.
+ * GitHub's self-hosted runner endpoints, which github-api does not cover, at repository,
+ * organisation or enterprise level ({@link RunnerScope}): generate a JIT configuration, find a
+ * runner by name, delete a runner, create a registration token, find a runner group by name. Shares
+ * the transport (base URL, User-Agent, counting, rate-limit reading and pausing) and the
+ * authorization of each account with the github-api client.
  *
  * <p>Non-2xx answers other than the documented outcomes throw {@link GitHubApiException};
  * network failures and timeouts throw {@link IOException}.
  */
 public final class RunnersClient {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  /** The {@code Authorization} header of a call about a repository. */
+  @FunctionalInterface
+  interface Authorizer {
+    String authorization(RepoContext context) throws IOException;
+  }
+
+  private static final int PAGE = 100;
+  /** Runner groups looked at, at most, when looking one up by name. */
+  private static final int MAX_GROUP_PAGES = 10;
 
   private final GitHubTransport transport;
-  private final GitHubCredentials credentials;
+  private final Authorizer authorizer;
   private final ObjectMapper mapper;
 
-  RunnersClient(GitHubTransport transport, GitHubCredentials credentials, ObjectMapper mapper) {
+  RunnersClient(GitHubTransport transport, Authorizer authorizer, ObjectMapper mapper) {
     this.transport = transport;
-    this.credentials = credentials;
+    this.authorizer = authorizer;
     this.mapper = mapper;
   }
 
   /**
-   * {@code POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig}: a new ephemeral runner
-   * and its configuration. 409 (a runner of that name exists) is a {@link GitHubApiException}.
+   * {@code POST …/actions/runners/generate-jitconfig}: a new ephemeral runner and its configuration,
+   * for a job of {@code context}'s repository. 409 (a runner of that name exists) is a
+   * {@link GitHubApiException}.
    */
   public JitRunner generateJitConfig(
-      Long installationId, String owner, String repo, String name, long runnerGroupId,
-      List<String> labels, String workFolder) throws IOException {
+      RepoContext context, RunnerScope scope, long runnerGroupId, String name, List<String> labels, String workFolder)
+      throws IOException {
     ObjectNode body = mapper.createObjectNode();
     body.put("name", name);
     body.put("runner_group_id", runnerGroupId);
     labels.forEach(body.putArray("labels")::add);
     body.put("work_folder", workFolder);
     GitHubTransport.Response response = transport.send(
-        "POST", repoPath(owner, repo) + "/actions/runners/generate-jitconfig",
-        authorization(installationId), mapper.writeValueAsBytes(body));
+        "POST", scope.runnersPath(context.owner(), context.repo()) + "/generate-jitconfig",
+        authorizer.authorization(context), mapper.writeValueAsBytes(body));
     JsonNode json = expect(response, 201, "generate JIT config for runner " + name);
     return new JitRunner(
         json.at("/runner/id").asLong(), json.at("/runner/name").asText(name),
         json.path("encoded_jit_config").asText());
   }
 
-  /** {@code GET /repos/{owner}/{repo}/actions/runners?name=}: the runner of that exact name. */
-  public Optional<RunnerSummary> findByName(Long installationId, String owner, String repo, String name)
-      throws IOException {
+  /** {@code GET …/actions/runners?name=}: the runner of that exact name. */
+  public Optional<RunnerSummary> findByName(RepoContext context, RunnerScope scope, String name) throws IOException {
     GitHubTransport.Response response = transport.send(
-        "GET", repoPath(owner, repo) + "/actions/runners?per_page=100&name="
+        "GET", scope.runnersPath(context.owner(), context.repo()) + "?per_page=" + PAGE + "&name="
             + URLEncoder.encode(name, StandardCharsets.UTF_8),
-        authorization(installationId), null);
+        authorizer.authorization(context), null);
     JsonNode json = expect(response, 200, "find runner " + name);
     for (JsonNode runner : json.path("runners")) {
       if (name.equals(runner.path("name").asText())) {
@@ -75,14 +84,13 @@ public final class RunnersClient {
   }
 
   /**
-   * {@code DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}}: 204 is
-   * {@link RunnerRemoval#REMOVED}, 404 {@link RunnerRemoval#ALREADY_GONE}, 422 (still running a job)
-   * {@link RunnerRemoval#BUSY}.
+   * {@code DELETE …/actions/runners/{runner_id}}: 204 is {@link RunnerRemoval#REMOVED}, 404
+   * {@link RunnerRemoval#ALREADY_GONE}, 422 (still running a job) {@link RunnerRemoval#BUSY}.
    */
-  public RunnerRemoval deleteRunner(Long installationId, String owner, String repo, long runnerId)
-      throws IOException {
+  public RunnerRemoval deleteRunner(RepoContext context, RunnerScope scope, long runnerId) throws IOException {
     GitHubTransport.Response response = transport.send(
-        "DELETE", repoPath(owner, repo) + "/actions/runners/" + runnerId, authorization(installationId), null);
+        "DELETE", scope.runnersPath(context.owner(), context.repo()) + "/" + runnerId,
+        authorizer.authorization(context), null);
     return switch (response.status()) {
       case 204 -> RunnerRemoval.REMOVED;
       case 404 -> RunnerRemoval.ALREADY_GONE;
@@ -91,17 +99,62 @@ public final class RunnersClient {
     };
   }
 
-  /** {@code POST /repos/{owner}/{repo}/actions/runners/registration-token}. */
-  public RegistrationToken registrationToken(Long installationId, String owner, String repo) throws IOException {
+  /** {@code POST …/actions/runners/registration-token}, for runners configured the classic way. */
+  public RegistrationToken registrationToken(RepoContext context, RunnerScope scope) throws IOException {
     GitHubTransport.Response response = transport.send(
-        "POST", repoPath(owner, repo) + "/actions/runners/registration-token", authorization(installationId), null);
+        "POST", scope.runnersPath(context.owner(), context.repo()) + "/registration-token",
+        authorizer.authorization(context), null);
     JsonNode json = expect(response, 201, "create registration token");
     return new RegistrationToken(
         json.path("token").asText(), OffsetDateTime.parse(json.path("expires_at").asText()).toInstant());
   }
 
-  private String authorization(Long installationId) throws IOException {
-    return credentials.authorizationFor(installationId).getEncodedAuthorization();
+  /**
+   * {@code GET /orgs/{org}/actions/runner-groups} (or the enterprise's): the id of the group named
+   * {@code scope.groupName()}, case-insensitively as GitHub compares group names.
+   */
+  public OptionalLong runnerGroupId(RepoContext context, RunnerScope scope) throws IOException {
+    String wanted = scope.groupName();
+    for (int page = 1; page <= MAX_GROUP_PAGES; page++) {
+      GitHubTransport.Response response = transport.send(
+          "GET", scope.groupsPath(context.owner()) + "?per_page=" + PAGE + "&page=" + page,
+          authorizer.authorization(context), null);
+      JsonNode groups = expect(response, 200, "list runner groups").path("runner_groups");
+      for (JsonNode group : groups) {
+        if (wanted.equalsIgnoreCase(group.path("name").asText())) {
+          return OptionalLong.of(group.path("id").asLong());
+        }
+      }
+      if (groups.size() < PAGE) {
+        break;
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** Repository runners: {@link #generateJitConfig(RepoContext, RunnerScope, long, String, List, String)}. */
+  public JitRunner generateJitConfig(
+      Long installationId, String owner, String repo, String name, long runnerGroupId,
+      List<String> labels, String workFolder) throws IOException {
+    return generateJitConfig(new RepoContext(installationId, owner, repo), RunnerScope.repository(runnerGroupId),
+        runnerGroupId, name, labels, workFolder);
+  }
+
+  /** Repository runners: {@link #findByName(RepoContext, RunnerScope, String)}. */
+  public Optional<RunnerSummary> findByName(Long installationId, String owner, String repo, String name)
+      throws IOException {
+    return findByName(new RepoContext(installationId, owner, repo), RunnerScope.repository(1), name);
+  }
+
+  /** Repository runners: {@link #deleteRunner(RepoContext, RunnerScope, long)}. */
+  public RunnerRemoval deleteRunner(Long installationId, String owner, String repo, long runnerId)
+      throws IOException {
+    return deleteRunner(new RepoContext(installationId, owner, repo), RunnerScope.repository(1), runnerId);
+  }
+
+  /** Repository runners: {@link #registrationToken(RepoContext, RunnerScope)}. */
+  public RegistrationToken registrationToken(Long installationId, String owner, String repo) throws IOException {
+    return registrationToken(new RepoContext(installationId, owner, repo), RunnerScope.repository(1));
   }
 
   private JsonNode expect(GitHubTransport.Response response, int status, String operation) {
@@ -116,22 +169,7 @@ public final class RunnersClient {
   }
 
   private GitHubApiException failure(GitHubTransport.Response response, String operation) {
-    return new GitHubApiException(operation, response.status(), messageOf(response), response.headers());
-  }
-
-  private String messageOf(GitHubTransport.Response response) {
-    try {
-      JsonNode json = mapper.readTree(response.body());
-      return json == null ? null : json.path("message").asText(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static String repoPath(String owner, String repo) {
-    if (!NAME.matcher(owner).matches() || !NAME.matcher(repo).matches()) {
-      throw new IllegalArgumentException("not a GitHub repository name: " + owner + "/" + repo);
-    }
-    return "/repos/" + owner + "/" + repo;
+    return new GitHubApiException(
+        operation, response.status(), GitHubFailures.messageOf(response.body()), response.headers());
   }
 }

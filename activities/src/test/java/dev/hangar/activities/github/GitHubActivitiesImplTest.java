@@ -1,7 +1,7 @@
 package dev.hangar.activities.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static dev.hangar.activities.github.GitHubTests.failureOf;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -185,9 +185,11 @@ class GitHubActivitiesImplTest {
     assertThat(failure.getType()).isEqualTo(Failures.RATE_LIMITED);
     assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(30));
 
+    GitHubActivitiesImpl other =
+        new GitHubActivitiesImpl(api(EmulatorConfig.DEFAULT_TOKEN, Duration.ofSeconds(2)), sealer, 1, clock);
     github.inject(Endpoints.DELETE_RUNNER, Fault.secondaryRateLimit(429, Duration.ofSeconds(45)));
     ApplicationFailure delete = failureOf(
-        () -> activities.removeRunner(new RunnerRef("acme", "app", null, 1, "hangar-18-1")));
+        () -> other.removeRunner(new RunnerRef("acme", "app", null, 1, "hangar-18-1")));
     assertThat(delete.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(45));
   }
 
@@ -231,17 +233,11 @@ class GitHubActivitiesImplTest {
   private GitHubApi api(String token, Duration timeout) {
     GitHubProperties properties =
         GitHubProperties.withToken(token).withApiUrl(github.baseUrl()).withRequestTimeout(timeout);
-    return GitHubApi.create(properties, GitHubCredentials.personalAccessToken(token));
+    return GitHubApi.create(properties, GitHubCredentials.personalAccessToken(token), clock);
   }
 
   private static RunnerRequest request(String name) {
     return new RunnerRequest("acme", "app", null, name, LABELS);
-  }
-
-  private static ApplicationFailure failureOf(Runnable call) {
-    Throwable thrown = catchThrowable(call::run);
-    assertThat(thrown).as("an ApplicationFailure").isInstanceOf(ApplicationFailure.class);
-    return (ApplicationFailure) thrown;
   }
 
   private List<String> logLines() {

@@ -25,7 +25,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every REQUEST Hangar's GitHub client sends must be one GitHub's OpenAPI description declares:
@@ -52,9 +52,11 @@ class GitHubRequestsMatchOpenApiTest {
   private static final List<String> LABELS = List.of("self-hosted", "macOS", "ARM64");
   /**
    * Calls the client makes that the subset does not describe (it was cut to the Actions paths):
-   * github-api's {@code getRepository} before a cancel. Listed so that any other undeclared call fails.
+   * github-api's {@code getRepository} before a cancel, and the App and installation it reads before
+   * buying an installation token. Listed so that any other undeclared call fails.
    */
-  private static final java.util.Set<String> OUTSIDE_SUBSET = java.util.Set.of("GET /repos/{owner}/{repo}");
+  private static final java.util.Set<String> OUTSIDE_SUBSET = java.util.Set.of(
+      "GET /repos/{owner}/{repo}", Endpoints.GET_APP, Endpoints.GET_INSTALLATION);
   private static JsonNode spec;
   private static JsonSchemaFactory factory;
 
@@ -72,13 +74,8 @@ class GitHubRequestsMatchOpenApiTest {
 
   @BeforeEach
   void start() {
-    github = GitHubEmulator.start();
-    github.addRepository("acme", "app", true);
-    GitHubProperties properties = GitHubProperties.withToken(EmulatorConfig.DEFAULT_TOKEN)
-        .withApiUrl(github.baseUrl()).withRequestTimeout(Duration.ofSeconds(5));
-    activities = new GitHubActivitiesImpl(
-        GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN)),
-        sealer, 1);
+    github = GitHubTests.emulatorWithRepo();
+    activities = GitHubTests.activities(github, sealer);
   }
 
   @AfterEach
@@ -101,9 +98,48 @@ class GitHubRequestsMatchOpenApiTest {
     activities.cancelRun(new RunRef("acme", "app", null, job.runId()));
     activities.cancelRun(new RunRef("acme", "app", null, job.runId()));
 
-    List<CallLog.Call> calls = github.calls().calls();
-    assertThat(calls).extracting(CallLog.Call::endpoint).contains(
+    assertEveryCallDeclared(
         Endpoints.GENERATE_JITCONFIG, Endpoints.LIST_RUNNERS, Endpoints.DELETE_RUNNER, Endpoints.CANCEL_RUN);
+  }
+
+  @Test
+  void organisationRunnersAndGroupLookUpsAreDeclaredToo() {
+    github.addRunnerGroup("acme", 7, "macs");
+    GitHubActivitiesImpl org = new GitHubActivitiesImpl(GitHubTests.api(github), sealer,
+        new RunnerScope(RunnerScope.Level.ORGANIZATION, null, "macs", null));
+    RunnerRef first = org.registerRunner(request("hangar-1-1")).runner();
+    github.inject(Endpoints.GENERATE_ORG_JITCONFIG, Fault.statusAfterEffect(502));
+    catchThrowable(() -> org.registerRunner(request("hangar-2-1")));
+    org.registerRunner(request("hangar-2-1"));
+    org.removeRunner(first);
+    org.removeRunner(first);
+
+    assertEveryCallDeclared(Endpoints.LIST_ORG_RUNNER_GROUPS, Endpoints.GENERATE_ORG_JITCONFIG,
+        Endpoints.LIST_ORG_RUNNERS, Endpoints.DELETE_ORG_RUNNER);
+  }
+
+  @Test
+  void aGitHubAppsTokenPurchaseIsDeclared(@TempDir Path dir) {
+    AppKeys keys = new AppKeys();
+    try (GitHubEmulator appGitHub = GitHubEmulator.start(EmulatorConfig.defaults().withApp(GitHubAppAuthTest.app(keys)))) {
+      appGitHub.addRepository("acme", "app", true);
+      GitHubProperties properties = new GitHubProperties(appGitHub.baseUrl(), null, null, null, null);
+      GitHubActivitiesImpl app = new GitHubActivitiesImpl(GitHubApi.create(properties,
+          GitHubCredentials.app(GitHubAppAuthTest.APP_ID, keys.write(dir, true), null)), sealer, 1);
+      app.registerRunner(request("hangar-1-1"));
+
+      assertEveryCallDeclared(appGitHub, Endpoints.REPO_INSTALLATION, Endpoints.INSTALLATION_TOKEN,
+          Endpoints.GENERATE_JITCONFIG);
+    }
+  }
+
+  private void assertEveryCallDeclared(String... expectedEndpoints) {
+    assertEveryCallDeclared(github, expectedEndpoints);
+  }
+
+  private static void assertEveryCallDeclared(GitHubEmulator github, String... expectedEndpoints) {
+    List<CallLog.Call> calls = github.calls().calls();
+    assertThat(calls).extracting(CallLog.Call::endpoint).contains(expectedEndpoints);
     List<String> violations = new ArrayList<>();
     for (CallLog.Call call : calls) {
       if (!OUTSIDE_SUBSET.contains(call.endpoint())) {
