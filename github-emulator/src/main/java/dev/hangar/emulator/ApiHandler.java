@@ -112,6 +112,7 @@ final class ApiHandler implements HttpHandler {
     new AppRoutes(mapper, renderer, appAuth).register(this::route);
     new RunRoutes(mapper, state, renderer, this, jobEvents).register(this::route);
     new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl).register(this::route);
+    new OrgRepoRoutes(mapper, state, renderer, baseUrl).register(this::route);
   }
 
   void route(String key, Endpoint endpoint) {
@@ -218,7 +219,7 @@ final class ApiHandler implements HttpHandler {
           .filter(r -> caller.isApp() || caller.sees(r))
           .orElseThrow(ApiError::notFound);
     }
-    if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key)) {
+    if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key) && !Endpoints.LIST_ORG_REPOS.equals(key)) {
       String org = params.get("org");
       if (!state.orgExists(org) || !caller.seesOrg(org)) {
         throw ApiError.notFound();
