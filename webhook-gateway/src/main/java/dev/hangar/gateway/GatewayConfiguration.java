@@ -1,6 +1,7 @@
 package dev.hangar.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.activities.dispatch.JobSignals;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.workflows.job.JobPolicy;
@@ -96,10 +97,15 @@ class GatewayConfiguration {
     return Executors.newSingleThreadScheduledExecutor(daemonThreads("hangar-dispatch-deadline-"));
   }
 
+  /** How job events reach job workflows, for webhooks and the reconciler alike. */
+  @Bean
+  JobSignals jobSignals(WorkflowClient client, JobPolicy policy) {
+    return new JobSignals(client, policy);
+  }
+
   @Bean
   JobDispatcher jobDispatcher(
-      WorkflowClient client,
-      JobPolicy policy,
+      JobSignals signals,
       GatewayProperties gateway,
       ExecutorService dispatchExecutor,
       ScheduledExecutorService dispatchDeadlineTimer) {
@@ -110,7 +116,7 @@ class GatewayConfiguration {
           "must be positive and shorter than GitHub's 10s delivery timeout, was " + timeout);
     }
     return new TimeLimitedDispatcher(
-        new TemporalJobDispatcher(client, policy, timeout, dispatchDeadlineTimer), timeout, dispatchExecutor);
+        new TemporalJobDispatcher(signals, timeout, dispatchDeadlineTimer), timeout, dispatchExecutor);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
