@@ -65,6 +65,11 @@ public final class GitHubApi {
     });
   }
 
+  /** The Actions run and job listings the reconciler polls with. */
+  public ActionsJobsClient jobs() {
+    return new ActionsJobsClient(transport, credentials, new ObjectMapper(), java.time.Clock.systemUTC());
+  }
+
   /** Calls made per endpoint, by both clients. */
   public ApiCallCounter calls() {
     return calls;
