@@ -5,6 +5,7 @@ import dev.hangar.activities.dispatch.JobSignals;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.workflows.job.JobPolicy;
+import dev.hangar.workflows.reconcile.ReconcileRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,8 +42,19 @@ class GatewayConfiguration {
     return Clock.systemUTC();
   }
 
+  /** The reconciler's pass, validated at start-up by every gateway, whether or not it runs workers. */
   @Bean
-  DeliveryAuthenticator deliveryAuthenticator(GatewayProperties gateway) {
+  ReconcileRequest reconcileRequest(ReconcilerProperties reconciler) {
+    return reconciler.toRequest();
+  }
+
+  @Bean
+  DeliveryAuthenticator deliveryAuthenticator(GatewayProperties gateway, ReconcilerProperties reconciler) {
+    if (reconciler.pollingOnly()) {
+      log.info("hangar.reconciler.polling-only=true: /webhook refuses every delivery; the reconciler,"
+          + " every {}, is the only source of job events", reconciler.interval());
+      return (body, signature) -> false;
+    }
     if (gateway.insecureSkipSignatureCheck()) {
       log.warn(
           "*** INSECURE: hangar.gateway.insecure-skip-signature-check=true: webhook signatures are NOT checked;"

@@ -4,11 +4,13 @@ import dev.hangar.activities.github.GitHubActivitiesImpl;
 import dev.hangar.activities.github.GitHubApi;
 import dev.hangar.activities.github.GitHubCredentials;
 import dev.hangar.activities.github.GitHubProperties;
+import dev.hangar.activities.reconcile.ReconcileActivitiesImpl;
 import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.TaskQueues;
 import dev.hangar.workflows.job.JobWorkflowImpl;
+import dev.hangar.workflows.reconcile.ReconcileWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import org.slf4j.Logger;
@@ -19,9 +21,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The orchestrator: one worker on {@link TaskQueues#ORCHESTRATOR} with the job workflow, the
- * routing activity and the GitHub activities, registered on the Temporal Spring Boot starter's
- * {@link WorkerFactory}.
+ * The orchestrator: one worker on {@link TaskQueues#ORCHESTRATOR} with the job and reconcile
+ * workflows and the routing, GitHub and reconcile activities, registered on the Temporal Spring
+ * Boot starter's {@link WorkerFactory}.
  *
  * <p>The starter creates its {@code WorkerFactory} bean only when {@code spring.temporal.workers} or
  * {@code spring.temporal.workers-auto-discovery} is configured; application.yml sets {@code
@@ -87,6 +89,7 @@ class OrchestratorWorkerConfiguration {
       ObjectProvider<WorkerFactory> factories,
       TemplateRouter router,
       GitHubActivitiesImpl gitHub,
+      ReconcileActivitiesImpl reconcile,
       SecretSealer sealer) {
     WorkerFactory factory = factories.getIfAvailable();
     if (factory == null) {
@@ -96,8 +99,8 @@ class OrchestratorWorkerConfiguration {
               + " the orchestrator worker is registered on; or set hangar.orchestrator.workers-enabled=false");
     }
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
-    worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router), gitHub);
+    worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class, ReconcileWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router), gitHub, reconcile);
     log.info(
         "orchestrator worker registered on task queue {} (sealing key {})", TaskQueues.ORCHESTRATOR, sealer.keyId());
     return new OrchestratorWorker(worker);
