@@ -94,8 +94,8 @@ public final class ReconcileActivitiesImpl implements ReconcileActivities {
   @Override
   public List<OpenJob> listOpenJobWorkflows() {
     return temporal.listExecutions(OPEN_JOBS_QUERY)
-        .limit(MAX_OPEN_WORKFLOWS)
         .sorted(Comparator.comparing(WorkflowExecutionMetadata::getStartTime))
+        .limit(MAX_OPEN_WORKFLOWS)
         .flatMap(w -> Names.jobOfWorkflow(w.getExecution().getWorkflowId())
             .map(id -> new OpenJob(id,
                 w.getTypedSearchAttributes().get(HangarSearchAttributes.REPO),

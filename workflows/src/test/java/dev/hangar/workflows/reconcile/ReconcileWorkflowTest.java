@@ -18,6 +18,10 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +36,8 @@ class ReconcileWorkflowTest {
 
   private static final ReconcileRequest REQUEST =
       new ReconcileRequest(List.of(REPO), List.of(), 10, 100, ACTIVITY_TIMEOUT);
+
+  private static final String WORKFLOW_ID = "hangar-reconciler-test";
 
   private final FakeReconcileActivities fake = new FakeReconcileActivities();
   private TestWorkflowEnvironment env;
@@ -53,7 +59,7 @@ class ReconcileWorkflowTest {
 
   private ReconcileReport pass() {
     return client.newWorkflowStub(ReconcileWorkflow.class, WorkflowOptions.newBuilder()
-            .setWorkflowId("hangar-reconciler-test")
+            .setWorkflowId(WORKFLOW_ID)
             .setTaskQueue(TaskQueues.ORCHESTRATOR)
             .build())
         .run(REQUEST);
@@ -70,7 +76,7 @@ class ReconcileWorkflowTest {
         .containsExactly(
             tuple(1L, Action.QUEUED, null),
             tuple(2L, Action.IN_PROGRESS, "hangar-2-1"));
-    assertThat(fake.delivered).extracting(JobEvent::deliveryId).containsOnly("hangar-reconciler-test");
+    assertThat(fake.delivered).extracting(JobEvent::deliveryId).containsOnly(WORKFLOW_ID);
     assertThat(report.missing()).isEqualTo(2);
     assertThat(report.behind()).isZero();
     assertThat(fake.lookUps).isEmpty();
@@ -141,6 +147,39 @@ class ReconcileWorkflowTest {
   }
 
   @Test
+  void onePassRepairsALostQueuedALostInProgressAndALostCompleted() {
+    fake.listed.add(job(1, Action.QUEUED, null, null));
+    fake.listed.add(job(2, Action.IN_PROGRESS, "hangar-2-1", null));
+    fake.open.add(new OpenJob(2, REPO, Phase.AWAITING_START.name()));
+    fake.open.add(new OpenJob(3, REPO, Phase.RUNNING.name()));
+    fake.byId.put(3L, job(3, Action.COMPLETED, "hangar-3-1", "success"));
+
+    ReconcileReport report = pass();
+
+    assertThat(fake.delivered).extracting(JobEvent::jobId, JobEvent::action).containsExactly(
+        tuple(1L, Action.QUEUED), tuple(2L, Action.IN_PROGRESS), tuple(3L, Action.COMPLETED));
+    assertThat(report).isEqualTo(new ReconcileReport(2, 2, 1, 2, 0, fake.listingCalls + 1, false));
+    recordHistory("pass-with-three-repairs");
+  }
+
+  /**
+   * With {@code -Dhangar.histories.write=true}, saves the pass's history as a replay fixture under
+   * src/test/resources/histories/reconcile; {@link ReconcileWorkflowReplayTest} replays them.
+   */
+  private void recordHistory(String name) {
+    if (!Boolean.getBoolean("hangar.histories.write")) {
+      return;
+    }
+    try {
+      Path dir = Path.of("src/test/resources/histories/reconcile");
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(name + ".json"), client.fetchHistory(WORKFLOW_ID).toJson(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aSpentRateLimitEndsThePassAtOnceWithoutRetryOrRepair() {
     fake.listingFailure = ApplicationFailure.newFailure("rate limit spent", Failures.RATE_LIMITED);
 
@@ -159,7 +198,7 @@ class ReconcileWorkflowTest {
         .rootCause()
         .isInstanceOf(TimeoutFailure.class);
 
-    List<HistoryEvent> history = client.fetchHistory("hangar-reconciler-test").getHistory().getEventsList();
+    List<HistoryEvent> history = client.fetchHistory(WORKFLOW_ID).getHistory().getEventsList();
     Duration took = Duration.ofSeconds(
         history.get(history.size() - 1).getEventTime().getSeconds() - history.get(0).getEventTime().getSeconds());
     assertThat(took).isBetween(ACTIVITY_TIMEOUT.multipliedBy(2), ACTIVITY_TIMEOUT.multipliedBy(3));
