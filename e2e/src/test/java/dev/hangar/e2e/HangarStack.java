@@ -2,14 +2,19 @@ package dev.hangar.e2e;
 
 import dev.hangar.emulator.EmulatorConfig;
 import dev.hangar.emulator.GitHubEmulator;
+import dev.hangar.workflows.reconcile.ReconcileWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -74,6 +79,17 @@ final class HangarStack implements AutoCloseable {
   HangarStack(
       String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings)
       throws Exception {
+    this(name, jobPolicy, hostIds, runners, hostSettings, Map.of());
+  }
+
+  /**
+   * @param reconciler {@code hangar.reconciler.*} of the gateway, for example {@code interval: 10s};
+   *     when not empty, the reconciler looks at the stack's repository
+   */
+  HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
+      Map<String, String> reconciler)
+      throws Exception {
     this.runners = runners;
     this.hostSettings = Map.copyOf(hostSettings);
     this.workDir = Path.of("target", "e2e", name).toAbsolutePath();
@@ -96,7 +112,7 @@ final class HangarStack implements AutoCloseable {
         GitHubEmulator.start(
             EmulatorConfig.defaults().withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret));
     github.addRepository(OWNER, REPO, true);
-    writeGatewayConfig(gatewayConfig, jobPolicy);
+    writeGatewayConfig(gatewayConfig, jobPolicy, reconciler);
     for (String hostId : hostIds) {
       Path root = workDir.resolve("hosts").resolve(hostId);
       hostRoots.put(hostId, root);
@@ -119,6 +135,22 @@ final class HangarStack implements AutoCloseable {
       host.start();
     }
     return this;
+  }
+
+  /** The reconciler's Temporal Schedule, once the gateway has put it in place. */
+  ScheduleHandle reconcilerSchedule() throws Exception {
+    ScheduleClient schedules = ScheduleClient.newInstance(
+        client().getWorkflowServiceStubs(), ScheduleClientOptions.newBuilder().setNamespace("default").build());
+    ScheduleHandle handle = schedules.getHandle(ReconcileWorkflow.SCHEDULE_ID);
+    Await.until("the reconciler's schedule", Duration.ofSeconds(30), () -> {
+      try {
+        handle.describe();
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+    return handle;
   }
 
   WorkflowClient client() {
@@ -173,12 +205,17 @@ final class HangarStack implements AutoCloseable {
     return webhookSecret + "\n" + secretsKey + "\n" + EmulatorConfig.DEFAULT_TOKEN;
   }
 
-  private void writeGatewayConfig(Path file, Map<String, String> jobPolicy) throws IOException {
+  private void writeGatewayConfig(Path file, Map<String, String> jobPolicy, Map<String, String> reconciler)
+      throws IOException {
     StringBuilder yml = new StringBuilder();
     yml.append("hangar:\n");
     yml.append("  github:\n    api-url: ").append(github.baseUrl()).append('\n');
     yml.append("  job:\n");
     jobPolicy.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
+    if (!reconciler.isEmpty()) {
+      yml.append("  reconciler:\n    repositories:\n      - ").append(OWNER).append('/').append(REPO).append('\n');
+      reconciler.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
+    }
     yml.append(templates());
     yml.append("  pools:\n    - name: ").append(POOL).append("\n      template: ").append(SMALL_TEMPLATE).append('\n');
     yml.append("      trust:\n        repositories: [").append(OWNER).append("/*]\n")

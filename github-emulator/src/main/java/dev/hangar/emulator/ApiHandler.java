@@ -122,6 +122,7 @@ final class ApiHandler implements HttpHandler {
         .register(this::route);
     new OrgRunnerRoutes(mapper, state, renderer, this, baseUrl, OrgRunnerRoutes.Level.ENTERPRISE)
         .register(this::route);
+    new OrgRepoRoutes(mapper, state, renderer, baseUrl).register(this::route);
   }
 
   void route(String key, Endpoint endpoint) {
@@ -239,7 +240,7 @@ final class ApiHandler implements HttpHandler {
         throw ApiError.notFound();
       }
     }
-    if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key)) {
+    if (params.containsKey("org") && !AppRoutes.JWT_ONLY.contains(key) && !Endpoints.LIST_ORG_REPOS.equals(key)) {
       String org = params.get("org");
       if (!state.orgExists(org) || !caller.seesOrg(org)) {
         throw ApiError.notFound();

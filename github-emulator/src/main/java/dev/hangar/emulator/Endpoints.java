@@ -27,6 +27,7 @@ public final class Endpoints {
   public static final String GET_ORG_RUNNER = "GET /orgs/{org}/actions/runners/{runner_id}";
   public static final String DELETE_ORG_RUNNER = "DELETE /orgs/{org}/actions/runners/{runner_id}";
   public static final String ORG_REGISTRATION_TOKEN = "POST /orgs/{org}/actions/runners/registration-token";
+  public static final String LIST_ORG_REPOS = "GET /orgs/{org}/repos";
   public static final String LIST_ORG_RUNNER_GROUPS = "GET /orgs/{org}/actions/runner-groups";
   public static final String GENERATE_ENTERPRISE_JITCONFIG =
       "POST /enterprises/{enterprise}/actions/runners/generate-jitconfig";

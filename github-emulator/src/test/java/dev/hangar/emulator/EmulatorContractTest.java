@@ -179,6 +179,7 @@ class EmulatorContractTest {
     check("/orgs/{org}/actions/runners/registration-token", "post",
         http.post(org + "/runners/registration-token", ""), 201);
     check("/orgs/{org}/actions/runner-groups", "get", http.get(org + "/runner-groups"), 200);
+    check("/orgs/{org}/repos", "get", http.get("/orgs/octo-org/repos?per_page=100"), 200);
     check("/orgs/{org}/actions/runners/{runner_id}", "delete", http.delete(org + "/runners/" + id), 204);
   }
 

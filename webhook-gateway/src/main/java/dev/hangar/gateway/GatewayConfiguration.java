@@ -1,9 +1,11 @@
 package dev.hangar.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.activities.dispatch.JobSignals;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.templates.TemplateCatalog;
 import dev.hangar.workflows.job.JobPolicy;
+import dev.hangar.workflows.reconcile.ReconcileRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +42,19 @@ class GatewayConfiguration {
     return Clock.systemUTC();
   }
 
+  /** The reconciler's pass, validated at start-up by every gateway, whether or not it runs workers. */
   @Bean
-  DeliveryAuthenticator deliveryAuthenticator(GatewayProperties gateway) {
+  ReconcileRequest reconcileRequest(ReconcilerProperties reconciler) {
+    return reconciler.toRequest();
+  }
+
+  @Bean
+  DeliveryAuthenticator deliveryAuthenticator(GatewayProperties gateway, ReconcilerProperties reconciler) {
+    if (reconciler.pollingOnly()) {
+      log.info("hangar.reconciler.polling-only=true: /webhook refuses every delivery; the reconciler,"
+          + " every {}, is the only source of job events", reconciler.interval());
+      return (body, signature) -> false;
+    }
     if (gateway.insecureSkipSignatureCheck()) {
       log.warn(
           "*** INSECURE: hangar.gateway.insecure-skip-signature-check=true: webhook signatures are NOT checked;"
@@ -96,10 +109,15 @@ class GatewayConfiguration {
     return Executors.newSingleThreadScheduledExecutor(daemonThreads("hangar-dispatch-deadline-"));
   }
 
+  /** How job events reach job workflows, for webhooks and the reconciler alike. */
+  @Bean
+  JobSignals jobSignals(WorkflowClient client, JobPolicy policy) {
+    return new JobSignals(client, policy);
+  }
+
   @Bean
   JobDispatcher jobDispatcher(
-      WorkflowClient client,
-      JobPolicy policy,
+      JobSignals signals,
       GatewayProperties gateway,
       ExecutorService dispatchExecutor,
       ScheduledExecutorService dispatchDeadlineTimer) {
@@ -110,7 +128,7 @@ class GatewayConfiguration {
           "must be positive and shorter than GitHub's 10s delivery timeout, was " + timeout);
     }
     return new TimeLimitedDispatcher(
-        new TemporalJobDispatcher(client, policy, timeout, dispatchDeadlineTimer), timeout, dispatchExecutor);
+        new TemporalJobDispatcher(signals, timeout, dispatchDeadlineTimer), timeout, dispatchExecutor);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

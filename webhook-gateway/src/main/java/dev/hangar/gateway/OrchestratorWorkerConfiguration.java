@@ -5,6 +5,7 @@ import dev.hangar.activities.github.GitHubApi;
 import dev.hangar.activities.github.GitHubCredentials;
 import dev.hangar.activities.github.GitHubProperties;
 import dev.hangar.activities.github.RunnerScope;
+import dev.hangar.activities.reconcile.ReconcileActivitiesImpl;
 import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
@@ -13,6 +14,7 @@ import dev.hangar.workflows.routing.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.hangar.workflows.job.JobWorkflowImpl;
+import dev.hangar.workflows.reconcile.ReconcileWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -26,9 +28,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The orchestrator: one worker on {@link TaskQueues#ORCHESTRATOR} with the job workflow, the
- * routing activity and the GitHub activities, registered on the Temporal Spring Boot starter's
- * {@link WorkerFactory}.
+ * The orchestrator: one worker on {@link TaskQueues#ORCHESTRATOR} with the job and reconcile
+ * workflows and the routing, GitHub and reconcile activities, registered on the Temporal Spring
+ * Boot starter's {@link WorkerFactory}.
  *
  * <p>The starter creates its {@code WorkerFactory} bean only when {@code spring.temporal.workers} or
  * {@code spring.temporal.workers-auto-discovery} is configured; application.yml sets {@code
@@ -138,6 +140,7 @@ class OrchestratorWorkerConfiguration {
       ObjectProvider<WorkerFactory> factories,
       TemplateRouter router,
       GitHubActivitiesImpl gitHub,
+      ReconcileActivitiesImpl reconcile,
       SecretSealer sealer,
       MeterRegistry meters) {
     WorkerFactory factory = factories.getIfAvailable();
@@ -148,8 +151,8 @@ class OrchestratorWorkerConfiguration {
               + " the orchestrator worker is registered on; or set hangar.orchestrator.workers-enabled=false");
     }
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
-    worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router, refusals(meters)), gitHub);
+    worker.registerWorkflowImplementationTypes(JobWorkflowImpl.class, ReconcileWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new RoutingActivitiesImpl(router, refusals(meters)), gitHub, reconcile);
     log.info(
         "orchestrator worker registered on task queue {} (sealing key {})", TaskQueues.ORCHESTRATOR, sealer.keyId());
     return new OrchestratorWorker(worker);

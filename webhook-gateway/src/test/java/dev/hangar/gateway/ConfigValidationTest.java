@@ -56,6 +56,36 @@ class ConfigValidationTest {
   }
 
   @Test
+  void pollingOnlyNeedsNoWebhookSecretAndRefusesEveryDelivery(CapturedOutput output) {
+    try (ConfigurableApplicationContext context =
+        start("--hangar.reconciler.polling-only=true", "--hangar.reconciler.repositories=acme/app")) {
+      assertThat(context.getBean(DeliveryAuthenticator.class).authentic(new byte[0], null)).isFalse();
+    }
+    assertThat(output).contains("hangar.reconciler.polling-only=true: /webhook refuses every delivery");
+  }
+
+  @Test
+  void pollingOnlyWithNothingToLookAtIsRefused(CapturedOutput output) {
+    assertThatThrownBy(() -> start("--hangar.reconciler.polling-only=true"))
+        .hasStackTraceContaining("hangar.reconciler.polling-only");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.reconciler.polling-only is true but");
+    assertThatThrownBy(() -> start("--hangar.reconciler.polling-only=true", "--hangar.reconciler.repositories=a/b",
+            "--hangar.reconciler.interval=5m"))
+        .hasStackTraceContaining("hangar.reconciler.interval must be at most 2m with hangar.reconciler.polling-only");
+  }
+
+  @Test
+  void badReconcilerSettingsNameTheirKey(CapturedOutput output) {
+    assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s", "--hangar.reconciler.repositories=acme"))
+        .hasStackTraceContaining("hangar.reconciler.repositories must name repositories as owner/name");
+    assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s", "--hangar.reconciler.interval=5s"))
+        .hasStackTraceContaining("hangar.reconciler.interval must be at least 10s");
+    assertThatThrownBy(() -> start("--hangar.gateway.webhook-secret=s", "--hangar.reconciler.max-calls-per-pass=0"))
+        .hasStackTraceContaining("hangar.reconciler.max-calls-per-pass");
+    assertThat(output).contains("Invalid Hangar configuration: hangar.reconciler.interval must be at least 10s");
+  }
+
+  @Test
   void aPoolWithAnUnknownTemplateNamesTheKey(CapturedOutput output) {
     assertThatThrownBy(
             () ->

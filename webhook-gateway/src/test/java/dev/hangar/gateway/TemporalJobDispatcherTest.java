@@ -3,10 +3,12 @@ package dev.hangar.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.activities.dispatch.JobSignals;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.TaskQueues;
 import dev.hangar.workflows.job.JobEvent;
 import dev.hangar.workflows.job.JobOutcome;
+import dev.hangar.activities.dispatch.JobSignals;
 import dev.hangar.workflows.job.JobPolicy;
 import dev.hangar.workflows.job.JobRequest;
 import dev.hangar.workflows.job.JobStatus;
@@ -82,7 +84,7 @@ class TemporalJobDispatcherTest {
     Duration timeout = Duration.ofSeconds(5);
     dispatcher =
         new TimeLimitedDispatcher(
-            new TemporalJobDispatcher(client, JobPolicy.defaults(), timeout, timer), timeout, executor);
+            new TemporalJobDispatcher(new JobSignals(client, JobPolicy.defaults()), timeout, timer), timeout, executor);
   }
 
   @AfterEach
@@ -183,7 +185,7 @@ class TemporalJobDispatcherTest {
     try {
       WorkflowClient downClient = WorkflowClient.newInstance(down);
       Duration timeout = Duration.ofSeconds(1);
-      TemporalJobDispatcher inner = new TemporalJobDispatcher(downClient, JobPolicy.defaults(), timeout, timer);
+      TemporalJobDispatcher inner = new TemporalJobDispatcher(new JobSignals(downClient, JobPolicy.defaults()), timeout, timer);
 
       long start = System.nanoTime();
       assertThatThrownBy(() -> inner.dispatch(job(6001), event(JobEvent.Action.QUEUED, 6001, null, "d")))

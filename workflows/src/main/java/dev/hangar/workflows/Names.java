@@ -14,12 +14,18 @@ import java.util.regex.Pattern;
 public final class Names {
 
   private static final Pattern RUNNER = Pattern.compile("hangar-(\\d{1,19})-(\\d{1,3})");
+  private static final Pattern WORKFLOW = Pattern.compile("hangar-job-(\\d{1,19})");
 
   private Names() {}
 
   /** The workflow id of a GitHub job: {@code hangar-job-<jobId>}. */
   public static String workflowId(long jobId) {
     return "hangar-job-" + jobId;
+  }
+
+  /** The job id of a job workflow id, if the id is one of ours. */
+  public static Optional<Long> jobOfWorkflow(String workflowId) {
+    return parseGroup(WORKFLOW, workflowId);
   }
 
   /**
@@ -32,10 +38,14 @@ public final class Names {
 
   /** The job id whose workflow owns the runner of that name, if the name is one of ours. */
   public static Optional<Long> ownerJobOfRunner(String runnerName) {
-    if (runnerName == null) {
+    return parseGroup(RUNNER, runnerName);
+  }
+
+  private static Optional<Long> parseGroup(Pattern pattern, String text) {
+    if (text == null) {
       return Optional.empty();
     }
-    Matcher m = RUNNER.matcher(runnerName);
+    Matcher m = pattern.matcher(text);
     if (!m.matches()) {
       return Optional.empty();
     }

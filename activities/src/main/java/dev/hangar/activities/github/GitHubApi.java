@@ -72,6 +72,11 @@ public final class GitHubApi {
     return client(context).github();
   }
 
+  /** The Actions run and job listings the reconciler polls with. */
+  public ActionsJobsClient jobs() {
+    return new ActionsJobsClient(transport, this::authorization, new ObjectMapper(), Clock.systemUTC());
+  }
+
   /** Calls made per endpoint, by both clients. */
   public ApiCallCounter calls() {
     return calls;

@@ -149,6 +149,29 @@ class GitHubRequestsMatchOpenApiTest {
     assertThat(violations).isEmpty();
   }
 
+  @Test
+  void theReconcilersListingsAreDeclaredByGitHubsOpenApi() {
+    GitHubApi api = GitHubApi.create(
+        GitHubProperties.withToken(EmulatorConfig.DEFAULT_TOKEN).withApiUrl(github.baseUrl()),
+        GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN));
+    JobInfo job = github.createJob("acme", "app", LABELS);
+    ActionsJobsClient jobs = api.jobs();
+    jobs.orgRepositories("acme", 1);
+    jobs.runIds("acme", "app", "queued", 1);
+    jobs.runIds("acme", "app", "in_progress", 2);
+    jobs.jobsOfRun("acme", "app", job.runId(), 1);
+    jobs.job("acme", "app", job.id());
+    jobs.job("acme", "app", job.id() + 1);
+
+    List<CallLog.Call> calls = github.calls().calls();
+    assertThat(calls).extracting(CallLog.Call::endpoint).containsExactly(
+        Endpoints.LIST_ORG_REPOS, Endpoints.LIST_RUNS, Endpoints.LIST_RUNS, Endpoints.LIST_RUN_JOBS,
+        Endpoints.GET_JOB, Endpoints.GET_JOB);
+    List<String> violations = new ArrayList<>();
+    calls.forEach(call -> violations.addAll(check(call)));
+    assertThat(violations).isEmpty();
+  }
+
   /** The checks are not vacuous. */
   @Test
   void theChecksRejectWhatGitHubDoesNotDeclare() {
