@@ -8,7 +8,9 @@ import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.job.JobMetrics;
 import dev.hangar.workflows.job.JobWorkflowImpl;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import org.slf4j.Logger;
@@ -69,6 +71,16 @@ class OrchestratorWorkerConfiguration {
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("hangar.github", "is invalid: " + e.getMessage());
     }
+  }
+
+  /**
+   * Buckets from 1 s to 24 h for the job workflow's timers ({@link JobMetrics}), which the
+   * Temporal starter's metrics scope reports into this application's registry; static, so the
+   * registry gets it before any meter exists.
+   */
+  @Bean
+  static MeterFilter jobTimerBuckets() {
+    return JobMetrics.histogramBuckets();
   }
 
   /** The GitHub client's calls and rate limit as metrics (docs/metrics.md). */
