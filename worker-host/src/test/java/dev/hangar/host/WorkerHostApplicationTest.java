@@ -110,6 +110,11 @@ class WorkerHostApplicationTest {
     assertThat(metrics).contains("hangar_host_running_vms{host=\"test-host\"} 1.0");
     assertThat(metrics).contains("hangar_host_reserved_slots{host=\"test-host\"} 1.0");
     PrometheusText.assertValidExposition(metrics);
+    assertThat(metrics)
+        .containsPattern("hangar_host_memory_total_bytes\\{host=\"test-host\"} [1-9]")
+        .containsPattern("hangar_host_memory_used_percent\\{host=\"test-host\"} [0-9]")
+        .containsPattern("hangar_host_disk_available_bytes\\{host=\"test-host\"} [0-9]")
+        .containsPattern("hangar_host_disk_used_percent\\{host=\"test-host\"} [0-9]");
     // Full (max-running-vms=1): the host is paused at its limit, its one template has a runner up.
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(http.getForObject("/actuator/prometheus", String.class))
         .contains("hangar_host_status{host=\"test-host\",status=\"limit_paused\"} 1.0")
