@@ -10,11 +10,13 @@ import dev.hangar.activities.routing.RoutingActivitiesImpl;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.job.JobMetrics;
+import dev.hangar.workflows.job.JobWorkflowImpl;
+import dev.hangar.workflows.reconcile.ReconcileWorkflowImpl;
 import dev.hangar.workflows.routing.Route;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import dev.hangar.workflows.job.JobWorkflowImpl;
-import dev.hangar.workflows.reconcile.ReconcileWorkflowImpl;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -122,6 +124,16 @@ class OrchestratorWorkerConfiguration {
       throw new InvalidConfigException("hangar.github.runner-scope", "and its runner group are inconsistent: "
           + e.getMessage() + " (hangar.github.runner-scope, enterprise, runner-group, runner-group-id)");
     }
+  }
+
+  /**
+   * Buckets from 1 s to 24 h for the job workflow's timers ({@link JobMetrics}), which the
+   * Temporal starter's metrics scope reports into this application's registry; static, so the
+   * registry gets it before any meter exists.
+   */
+  @Bean
+  static MeterFilter jobTimerBuckets() {
+    return JobMetrics.histogramBuckets();
   }
 
   /** The GitHub client's calls and rate limit as metrics (docs/metrics.md). */

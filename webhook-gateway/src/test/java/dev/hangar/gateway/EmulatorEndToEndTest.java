@@ -12,7 +12,11 @@ import dev.hangar.workflows.Names;
 import dev.hangar.workflows.job.JobOutcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import dev.hangar.testfixtures.PrometheusText;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * calls go back to the emulator through the wired {@code GitHubActivitiesImpl}.
  */
 @org.springframework.context.annotation.Import(TestServerSearchAttributes.class)
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
@@ -61,6 +66,7 @@ class EmulatorEndToEndTest {
   @Test
   void aJobAskingForAnUnknownTemplateHasItsRunCancelledOnGitHub() throws Exception {
     JobInfo job = GITHUB.createJob("acme", "ios-app", List.of("self-hosted", "anka-template:ventura"));
+    int cancelsBefore = GITHUB.calls().count(Endpoints.CANCEL_RUN); // other tests share the emulator
 
     WebhookDelivery delivery = GITHUB.deliverWorkflowJob(job.id(), "queued", webhook(), SECRET);
 
@@ -70,7 +76,27 @@ class EmulatorEndToEndTest {
             .newUntypedWorkflowStub(Names.workflowId(job.id()))
             .getResult(30, TimeUnit.SECONDS, JobOutcome.class);
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNKNOWN_TEMPLATE);
-    assertThat(GITHUB.calls().count(Endpoints.CANCEL_RUN)).isEqualTo(1);
+    assertThat(GITHUB.calls().count(Endpoints.CANCEL_RUN)).isEqualTo(cancelsBefore + 1);
+  }
+
+  @Test
+  void theJobWorkflowsTimersReachTheGatewaysPrometheusScrape() throws Exception {
+    JobInfo job = GITHUB.createJob("acme", "mac-app", List.of("self-hosted", "anka-template:monterey"));
+    GITHUB.deliverWorkflowJob(job.id(), "queued", webhook(), SECRET);
+    client.newUntypedWorkflowStub(Names.workflowId(job.id())).getResult(30, TimeUnit.SECONDS, JobOutcome.class);
+
+    String scrape = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+    PrometheusText.assertValidExposition(scrape);
+    // The SDK's scope (Workflow.getMetricsScope) reports into the application's registry, with
+    // JobMetrics.histogramBuckets() applied: buckets up to a day.
+    assertThat(scrape)
+        .contains("# TYPE hangar_job_workflow_duration_seconds histogram")
+        .containsPattern("hangar_job_workflow_duration_seconds_count\\{[^}]*result=\"unknown_template\"[^}]*"
+            + "workflow_type=\"JobWorkflow\"[^}]*\\} [1-9]")
+        .containsPattern("hangar_job_workflow_duration_seconds_bucket\\{[^}]*le=\"86400\\.0\"");
   }
 
   @Test

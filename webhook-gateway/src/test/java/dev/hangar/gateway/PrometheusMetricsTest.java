@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.testfixtures.GitHubPayloads;
+import dev.hangar.testfixtures.PrometheusText;
 import dev.hangar.testfixtures.WebhookSigner;
 import dev.hangar.testfixtures.WorkflowJobSpec;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,8 +28,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Scrapes /actuator/prometheus after real deliveries: every line must follow the Prometheus text
- * exposition format, and the Hangar metrics of docs/metrics.md must be there. Also checks that
+ * Scrapes /actuator/prometheus after real deliveries: it must be valid Prometheus text exposition
+ * format ({@link PrometheusText}), and the Hangar metrics of docs/metrics.md must be there. Also checks that
  * the one log line per delivery names it and never shows a secret.
  */
 @AutoConfigureObservability
@@ -50,15 +50,6 @@ class PrometheusMetricsTest {
   static final String SECRET = "metrics-webhook-secret-5f1c";
   static final String TOKEN = "ghp_metricsTestTokenValue0123456789";
   static final String KEY = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=";
-
-  private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  private static final String LABEL = "[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\"";
-  private static final String VALUE = "(?:NaN|[+-]?Inf|[-+]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][-+]?[0-9]+)?)";
-  private static final Pattern SAMPLE =
-      Pattern.compile("^" + NAME + "(?:\\{(?:" + LABEL + "(?:," + LABEL + ")*,?)?\\})? " + VALUE + "(?: -?[0-9]+)?$");
-  private static final Pattern HELP = Pattern.compile("^# HELP " + NAME + "(?: .*)?$");
-  private static final Pattern TYPE =
-      Pattern.compile("^# TYPE " + NAME + " (?:counter|gauge|histogram|summary|untyped)$");
 
   @TestConfiguration
   static class FakeDispatch {
@@ -92,21 +83,7 @@ class PrometheusMetricsTest {
     assertThat(deliver("d-bad", "{}", "wrong-secret")).isEqualTo(401);
 
     String scrape = scrape();
-    int samples = 0;
-    for (String line : scrape.split("\n", -1)) {
-      if (line.isEmpty() || line.equals("# EOF")) {
-        continue;
-      }
-      if (line.startsWith("# HELP")) {
-        assertThat(HELP.matcher(line).matches()).as("HELP line: %s", line).isTrue();
-      } else if (line.startsWith("# TYPE")) {
-        assertThat(TYPE.matcher(line).matches()).as("TYPE line: %s", line).isTrue();
-      } else {
-        assertThat(line).as("no other comments").doesNotStartWith("#");
-        assertThat(SAMPLE.matcher(line).matches()).as("sample line: %s", line).isTrue();
-        samples++;
-      }
-    }
+    int samples = PrometheusText.assertValidExposition(scrape);
     assertThat(samples).isGreaterThan(20);
 
     assertThat(scrape)

@@ -2,6 +2,8 @@ package dev.hangar.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hangar.workflows.HangarSearchAttributes;
 import io.temporal.common.SearchAttributeKey;
 import java.io.IOException;
@@ -28,7 +30,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so its structure is checked:
  * pinned images, mapped ports, healthchecks and restart policies, a gateway environment made only
- * of real Hangar keys with every secret provided, and the registration of every search attribute.
+ * of real Hangar keys with every secret provided, the registration of every search attribute, and a
+ * dashboard showing only metrics docs/metrics.md describes.
  */
 class WebhookGatewayComposeTest {
 
@@ -89,6 +92,28 @@ class WebhookGatewayComposeTest {
       }
     }
     assertThat(ROOT.resolve("deploy/compose/grafana/dashboards/hangar.json")).exists();
+  }
+
+  @Test
+  void everyHangarMetricOnTheDashboardIsInTheMetricsReference() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/compose/grafana/dashboards/hangar.json").toFile());
+    String reference = Files.readString(ROOT.resolve("docs/metrics.md"));
+    Pattern metric = Pattern.compile("hangar_[a-z_]+");
+    Set<String> ids = new HashSet<>();
+    Set<String> shown = new HashSet<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      assertThat(ids.add(panel.path("id").asText())).as("panel id %s is unique", panel.path("id")).isTrue();
+      for (JsonNode target : panel.path("targets")) {
+        var m = metric.matcher(target.path("expr").asText());
+        while (m.find()) {
+          shown.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+        }
+      }
+    }
+    assertThat(shown).contains("hangar_host_status", "hangar_template_status", "hangar_job_workflow_duration_seconds");
+    for (String name : shown) {
+      assertThat(reference).as("docs/metrics.md documents %s", name).contains("`" + name + "`");
+    }
   }
 
   @Test

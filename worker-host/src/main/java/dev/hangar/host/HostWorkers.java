@@ -44,7 +44,8 @@ class HostWorkers {
       CapacityLedger ledger,
       VmDriver driver,
       SecretSealer sealer,
-      HostResourceProbe probe) {
+      HostResourceProbe probe,
+      HostVmEvents vmEvents) {
     HangarProperties.Host host = properties.host();
     long diskTotalGb = probe.snapshot().diskTotalGb();
 
@@ -79,7 +80,8 @@ class HostWorkers {
 
     Worker own = factory.newWorker(TaskQueues.host(host.id()));
     own.registerActivitiesImplementations(new HostActivitiesImpl(
-        host.id(), driver, ledger, sealer, probe::snapshot, polling, host.diskFreeBufferPercent()));
+        host.id(), new ObservedVmDriver(driver, vmEvents), ledger, sealer, probe::snapshot, polling,
+        host.diskFreeBufferPercent()));
     log.info("host {} polls {} and, while it has room, {}", host.id(), TaskQueues.host(host.id()),
         queues.stream().map(q -> TaskQueues.placement(q.sizeClass())).toList());
     return polling;

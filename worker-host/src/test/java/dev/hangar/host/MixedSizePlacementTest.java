@@ -81,7 +81,7 @@ class MixedSizePlacementTest {
           Set.of("macos-small", "macos-big")::contains);
       WorkerFactory factory = WorkerFactory.newInstance(client);
       PlacementPolling polling = new HostWorkers().placementPolling(factory, properties, catalog, ledger, driver,
-          SecretSealer.fromBase64(KEY), new HostResourceProbe(root));
+          SecretSealer.fromBase64(KEY), new HostResourceProbe(root), new HostVmEvents(Clock.systemUTC()));
       hosts.put(mac.id(), new Host(mac, ledger, driver, polling, factory));
     }
     env.start();

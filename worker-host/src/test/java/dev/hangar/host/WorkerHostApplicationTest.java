@@ -8,6 +8,7 @@ import dev.hangar.activities.host.PlacementPolling;
 import dev.hangar.activities.host.SimulatedVmDriver;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.activities.templates.TemplateCatalog;
+import dev.hangar.testfixtures.PrometheusText;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -108,12 +109,25 @@ class WorkerHostApplicationTest {
     String metrics = http.getForObject("/actuator/prometheus", String.class);
     assertThat(metrics).contains("hangar_host_running_vms{host=\"test-host\"} 1.0");
     assertThat(metrics).contains("hangar_host_reserved_slots{host=\"test-host\"} 1.0");
+    PrometheusText.assertValidExposition(metrics);
+    assertThat(metrics)
+        .containsPattern("hangar_host_memory_total_bytes\\{host=\"test-host\"} [1-9]")
+        .containsPattern("hangar_host_memory_used_percent\\{host=\"test-host\"} [0-9]")
+        .containsPattern("hangar_host_disk_available_bytes\\{host=\"test-host\"} [0-9]")
+        .containsPattern("hangar_host_disk_used_percent\\{host=\"test-host\"} [0-9]");
+    // Full (max-running-vms=1): the host is paused at its limit, its one template has a runner up.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(http.getForObject("/actuator/prometheus", String.class))
+        .contains("hangar_host_status{host=\"test-host\",status=\"limit_paused\"} 1.0")
+        .contains("hangar_template_status{host=\"test-host\",status=\"in_progress\",template=\"" + template.id() + "\"} 1.0"));
 
     driver.finishRunner("hangar-1-1", true);
     assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("test-host:RUNNER_FINISHED");
     assertThat(driver.list()).isEmpty();
     assertThat(ledger.reservedCount()).isZero();
     assertThat(polling.polling()).containsEntry(sizeClass, true);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(http.getForObject("/actuator/prometheus", String.class))
+        .contains("hangar_host_status{host=\"test-host\",status=\"idle\"} 1.0")
+        .contains("hangar_host_vm_runs_total{host=\"test-host\",outcome=\"success\",template=\"" + template.id() + "\"} 1.0"));
   }
 
   @Test

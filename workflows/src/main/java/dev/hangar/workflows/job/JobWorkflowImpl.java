@@ -44,6 +44,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private final List<VmLife> vms = new ArrayList<>();
   private final List<Promise<Void>> lives = new ArrayList<>();
   private final List<JobEvent> early = new ArrayList<>();
+  private final JobMetrics metrics = new JobMetrics();
 
   private JobRequest job;
   private JobPolicy policy;
@@ -58,6 +59,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private JobOutcome.Result endResult;
   /** Null in histories recorded before jobs carried search attributes. */
   private SearchAttributesPublisher searchAttributes;
+  private JobStateLog stateLog;
 
   @Override
   public JobOutcome run(JobRequest job, JobPolicy policy) {
@@ -72,6 +74,8 @@ public class JobWorkflowImpl implements JobWorkflow {
       searchAttributes = new SearchAttributesPublisher(this::searchable);
       Async.procedure(searchAttributes::keepPublishing);
     }
+    stateLog = new JobStateLog(job.jobId(), this::loggable);
+    Async.procedure(stateLog::keepLogging);
 
     Route route = activities.routing().route(job);
     template = route.template();
@@ -145,7 +149,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   private VmLife startVm(TemplateRef template) {
-    VmLife vm = new VmLife(job, policy, activities, github, Names.vmName(job.jobId(), vms.size() + 1), trust);
+    VmLife vm = new VmLife(job, policy, activities, github, metrics, Names.vmName(job.jobId(), vms.size() + 1), trust);
     vms.add(vm);
     lives.add(Async.procedure(vm::live, template));
     return vm;
@@ -184,6 +188,8 @@ public class JobWorkflowImpl implements JobWorkflow {
               if (searchAttributes != null) {
                 searchAttributes.publish();
               }
+              metrics.jobEnded("cancelled");
+              stateLog.logChange();
             })
         .run();
   }
@@ -243,6 +249,8 @@ public class JobWorkflowImpl implements JobWorkflow {
     if (searchAttributes != null) {
       searchAttributes.publish();
     }
+    metrics.jobEnded(result.name().toLowerCase(java.util.Locale.ROOT));
+    stateLog.logChange();
     log.info("job {} done: {} ({})", job.jobId(), result, detail);
     return new JobOutcome(result, own.conclusion(), vms.size(), detail);
   }
@@ -286,6 +294,13 @@ public class JobWorkflowImpl implements JobWorkflow {
         currentPhase(newest),
         vms.size(),
         conclusion);
+  }
+
+  /** What the one line per state change reports. */
+  private JobStateLog.State loggable() {
+    VmLife newest = newestVm();
+    return new JobStateLog.State(
+        currentPhase(newest), vms.size(), newest == null ? null : newest.hostId(), newest == null ? null : newest.vmName());
   }
 
   @Override

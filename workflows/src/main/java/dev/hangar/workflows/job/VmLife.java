@@ -46,6 +46,7 @@ final class VmLife {
   private final JobPolicy policy;
   private final JobActivities activities;
   private final GitHubActivities github;
+  private final JobMetrics metrics;
   private final String vmName;
   private final TrustPolicy trust;
 
@@ -60,12 +61,16 @@ final class VmLife {
   private boolean templateMissing;
   private String detail;
   private CancellationScope claimScope;
+  private String templateId;
+  /** Workflow time when the runner's registration began, or 0 before. */
+  private long registrationStartedMillis;
 
   VmLife(
       JobRequest job,
       JobPolicy policy,
       JobActivities activities,
       GitHubActivities github,
+      JobMetrics metrics,
       String vmName,
       TrustPolicy trust) {
     this.job = job;
@@ -73,11 +78,13 @@ final class VmLife {
     this.policy = policy;
     this.activities = activities;
     this.github = github;
+    this.metrics = metrics;
     this.vmName = vmName;
   }
 
   /** Runs the whole life; every path ends with the VM deleted and the runner gone. */
   void live(TemplateRef template) {
+    templateId = template.id();
     try {
       if (!claimHost(template)) {
         return;
@@ -85,7 +92,10 @@ final class VmLife {
       HostActivities host = activities.host(claim.taskQueue());
       state = State.PREPARING;
       activities.pull(claim.taskQueue()).ensureTemplate(template);
+      metrics.vmStartIssued(templateId);
+      long startIssued = Workflow.currentTimeMillis();
       host.startVm(vmName, template);
+      metrics.vmStarted(templateId, startIssued);
       if (releaseRequested) {
         return;
       }
@@ -116,12 +126,14 @@ final class VmLife {
   private boolean claimHost(TemplateRef template) {
     ClaimRequest request = new ClaimRequest(Workflow.getInfo().getWorkflowId(), vmName, template);
     Claim[] result = new Claim[1];
+    long requested = Workflow.currentTimeMillis();
     claimScope =
         Workflow.newCancellationScope(() -> result[0] = activities.placement(template).claimHost(request));
     try {
       claimScope.run();
     } catch (ActivityFailure e) {
       if (e.getCause() instanceof TimeoutFailure) {
+        metrics.placementWaited(template.sizeClass(), "no_host", requested);
         noHostInTime = true;
         detail = "no host had room for " + template.sizeClass() + " within " + policy.maxPlacementWait();
         return false;
@@ -139,12 +151,14 @@ final class VmLife {
       throw e;
     }
     claim = result[0];
+    metrics.placementWaited(template.sizeClass(), "claimed", requested);
     return !releaseRequested;
   }
 
   private void registerRunner(HostActivities host) {
     // Registration is not cancellable: once GitHub has a runner for us, we must learn its id to
     // remove it, even if the job is being cancelled at that moment.
+    registrationStartedMillis = Workflow.currentTimeMillis();
     Workflow.newDetachedCancellationScope(
             () -> {
               RunnerRegistration registration =
@@ -238,6 +252,9 @@ final class VmLife {
   void onRunnerEvent(JobEvent event) {
     switch (event.action()) {
       case IN_PROGRESS:
+        if (servedJobId == null && registrationStartedMillis > 0) {
+          metrics.runnerTookJob(templateId, registrationStartedMillis);
+        }
         if (servedJobId == null || servedJobId == 0L) {
           servedJobId = event.jobId();
         }

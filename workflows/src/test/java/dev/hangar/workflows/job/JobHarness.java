@@ -1,5 +1,6 @@
 package dev.hangar.workflows.job;
 
+import com.uber.m3.tally.Scope;
 import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.TaskQueues;
@@ -15,6 +16,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
@@ -31,8 +33,8 @@ final class JobHarness implements AutoCloseable {
   static final TemplateRef TEMPLATE = new TemplateRef("macos-14", null, new Resources(4, 8192, 60));
   static final String POOL_LABEL = "macos-14-pool";
 
-  final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
-  final WorkflowClient client = env.getWorkflowClient();
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
   final FakeGitHub github = new FakeGitHub();
   JobPolicy policy = JobPolicy.defaults();
 
@@ -54,6 +56,15 @@ final class JobHarness implements AutoCloseable {
   final FakePlacement placement;
 
   JobHarness(FakeHost... hosts) {
+    this(null, hosts);
+  }
+
+  /** With the SDK's metrics reported into {@code metrics}, as the Spring Boot starter wires them. */
+  JobHarness(Scope metrics, FakeHost... hosts) {
+    env = metrics == null
+        ? TestWorkflowEnvironment.newInstance()
+        : TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setMetricsScope(metrics).build());
+    client = env.getWorkflowClient();
     placement = new FakePlacement(hosts.length == 0 ? "none" : hosts[0].hostId);
     Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
     orchestrator.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
