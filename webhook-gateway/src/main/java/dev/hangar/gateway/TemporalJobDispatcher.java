@@ -59,6 +59,11 @@ final class TemporalJobDispatcher implements JobDispatcher {
     return withDeadline(() -> signalOwner(owner.get(), event));
   }
 
+  @Override
+  public String notifyJobIfRunning(JobEvent event) throws DispatchUnavailableException {
+    return withDeadline(() -> signalOwner(Names.workflowId(event.jobId()), event));
+  }
+
   private DispatchResult signalWithStart(JobRequest job, JobEvent event) {
     String workflowId = Names.workflowId(job.jobId());
     WorkflowOptions options =
@@ -88,7 +93,7 @@ final class TemporalJobDispatcher implements JobDispatcher {
     return new DispatchResult(duplicate, workflowId, runId, signalled);
   }
 
-  /** A plain signal to the workflow owning the event's runner; {@code null} if it has finished. */
+  /** A plain signal to a job's workflow (the runner's owner, or its own); {@code null} if it has finished. */
   private String signalOwner(String ownerWorkflowId, JobEvent event) {
     try {
       client
