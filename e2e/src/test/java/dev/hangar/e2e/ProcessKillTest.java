@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class ProcessKillTest {
 
   private static final List<String> SMALL = List.of("self-hosted", HangarStack.POOL);
 
-  private static HangarStack stack;
+  @AutoClose private static HangarStack stack;
   private static EndState end;
 
   @BeforeAll
@@ -39,13 +39,6 @@ class ProcessKillTest {
     stack = new HangarStack("process-kill", Map.of("host-timeout", "5s"), List.of("mac-1", "mac-2"),
         HangarStack.Runners.EMULATED, Map.of("simulated.pull-delay", "5s", "orphan-sweep-interval", "3s")).start();
     end = new EndState(stack);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
   }
 
   @Test
