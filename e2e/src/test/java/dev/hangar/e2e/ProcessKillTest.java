@@ -19,20 +19,28 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Processes die with SIGKILL at the worst moments, on one stack of two hosts with emulated
  * runners: a worker-host while it pulls a template for a job, never to come back; and the gateway
  * while GitHub's deliveries are in flight, started again. Each test ends with every job
- * concluded, every workflow closed, no VM and no runner left.
+ * concluded, every workflow closed, no VM and no runner left; the last one searches what the
+ * crashes left behind (logs, histories) for every secret.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessKillTest {
 
   private static final List<String> SMALL = List.of("self-hosted", HangarStack.POOL);
 
   @AutoClose private static HangarStack stack;
   private static EndState end;
+  private static final List<JobInfo> JOBS = new ArrayList<>();
+  /** Every JIT configuration GitHub handed out while the tests ran. */
+  private static final Set<String> JIT_CONFIGS = new java.util.concurrent.ConcurrentSkipListSet<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,9 +50,11 @@ class ProcessKillTest {
   }
 
   @Test
+  @Order(1)
   void aHostKilledWhilePullingForAJobAndNeverBackLosesOnlyThatAttempt() throws Exception {
     JobInfo job = stack.github.createJob(HangarStack.OWNER, HangarStack.REPO, SMALL,
         JobPlan.succeedsAfter(Duration.ofSeconds(1)));
+    JOBS.add(job);
     JobWorkflow workflow = stack.client().newWorkflowStub(JobWorkflow.class, Names.workflowId(job.id()));
     JobStatus pulling = Await.until("job " + job.id() + " pulling its template", Duration.ofSeconds(60), () -> {
       JobStatus s = end.phase(job.id()) == Phase.PREPARING_VM ? workflow.status() : null;
@@ -54,7 +64,11 @@ class ProcessKillTest {
 
     stack.host(dead).kill();
 
-    end.concludedAndClean(List.of(job), "success", Duration.ofSeconds(120));
+    Await.until("job " + job.id() + " completed", Duration.ofSeconds(120), () -> {
+      noteJitConfigs();
+      return stack.github.job(job.id()).filter(j -> "completed".equals(j.status())).isPresent();
+    }, end.context());
+    end.concludedAndClean(List.of(job), "success", Duration.ofSeconds(60));
     JobOutcome outcome = end.outcome(job.id());
     assertThat(outcome.vmsCreated()).as("the attempt on the dead host, then one elsewhere").isEqualTo(2);
     String survivor = stack.hostRoots.keySet().stream().filter(h -> !h.equals(dead)).findFirst().orElseThrow();
@@ -64,6 +78,7 @@ class ProcessKillTest {
   }
 
   @Test
+  @Order(2)
   void aGatewayKilledWithDeliveriesInFlightLosesNoEvent() throws Exception {
     Await.until("earlier deliveries sent", Duration.ofSeconds(10), stack.github::deliveriesSettled);
     int deliveriesBefore = stack.github.deliveries().size();
@@ -72,6 +87,7 @@ class ProcessKillTest {
       jobs.add(stack.github.createJob(HangarStack.OWNER, HangarStack.REPO, SMALL,
           JobPlan.succeedsAfter(Duration.ofMillis(500))));
     }
+    JOBS.addAll(jobs);
     stack.gateway.kill();
     Await.until("deliveries of the burst attempted", Duration.ofSeconds(30), stack.github::deliveriesSettled);
     List<WebhookDelivery> whileKilled = since(deliveriesBefore);
@@ -85,6 +101,7 @@ class ProcessKillTest {
     stack.gateway.restart();
     Await.until("every job completed, its deliveries redelivered", Duration.ofSeconds(120), () -> {
       stack.redeliverUnacknowledged();
+      noteJitConfigs();
       return jobs.stream().allMatch(j -> stack.github.job(j.id()).map(x -> "completed".equals(x.status())).orElse(false));
     }, end.context());
     Await.until("no delivery left unanswered", Duration.ofSeconds(30), () -> stack.redeliverUnacknowledged() == 0);
@@ -97,6 +114,35 @@ class ProcessKillTest {
     }
     FaultTally.record("ProcessKillTest.gatewayKilledWithDeliveriesInFlight", 0, 1, jobs.size(), 0,
         stack.allVms().size() + stack.github.runners().size());
+  }
+
+  @Test
+  @Order(3)
+  void whatTheCrashesLeftBehindHoldsNoSecret() throws Exception {
+    assertThat(JIT_CONFIGS).as("JIT configurations seen").isNotEmpty();
+    List<String> secrets = new ArrayList<>(List.of(stack.secretsForLeakCheck().split("\n")));
+    secrets.addAll(JIT_CONFIGS);
+    Map<String, String> places = new java.util.LinkedHashMap<>();
+    try (var files = java.nio.file.Files.walk(stack.workDir)) {
+      for (java.nio.file.Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+        places.put("log " + stack.workDir.relativize(log),
+            java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    for (JobInfo job : JOBS) {
+      places.put("history of job " + job.id(), stack.client().fetchHistory(Names.workflowId(job.id())).toJson(false));
+    }
+    assertThat(places).containsKeys("log gateway.log", "log mac-1.log", "log mac-2.log");
+    for (Map.Entry<String, String> place : places.entrySet()) {
+      for (String secret : secrets) {
+        assertThat(place.getValue()).as("a secret in %s", place.getKey()).doesNotContain(secret);
+      }
+    }
+  }
+
+  /** Remembers the JIT configuration of every runner registered now. */
+  private static void noteJitConfigs() {
+    stack.github.runners().forEach(r -> JIT_CONFIGS.add(r.encodedJitConfig()));
   }
 
   private static List<WebhookDelivery> since(int index) {

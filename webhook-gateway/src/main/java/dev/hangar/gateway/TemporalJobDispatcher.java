@@ -93,7 +93,10 @@ final class TemporalJobDispatcher implements JobDispatcher {
     return new DispatchResult(duplicate, workflowId, runId, signalled);
   }
 
-  /** A plain signal to a job's workflow (the runner's owner, or its own); {@code null} if it has finished. */
+  /**
+   * A plain signal to a job's workflow (the runner's owner, or the job's own); {@code null} if it
+   * has finished.
+   */
   private String signalOwner(String ownerWorkflowId, JobEvent event) {
     try {
       client
