@@ -201,6 +201,24 @@ final class HangarStack implements AutoCloseable {
     }
   }
 
+  /**
+   * Redelivers each delivery no attempt of which was answered 2xx, as an operator does from
+   * GitHub's Recent Deliveries; answers how many.
+   */
+  int redeliverUnacknowledged() {
+    java.util.Set<String> accepted = new java.util.HashSet<>();
+    List<dev.hangar.emulator.WebhookDelivery> all = github.deliveries();
+    all.stream().filter(d -> d.status() >= 200 && d.status() < 300).forEach(d -> accepted.add(d.deliveryId()));
+    java.util.Set<String> failed = new java.util.LinkedHashSet<>();
+    all.stream().map(dev.hangar.emulator.WebhookDelivery::deliveryId).filter(id -> !accepted.contains(id))
+        .forEach(failed::add);
+    for (String id : failed) {
+      log.info("redelivering {}", id);
+      github.redeliver(id);
+    }
+    return failed.size();
+  }
+
   String secretsForLeakCheck() {
     return webhookSecret + "\n" + secretsKey + "\n" + EmulatorConfig.DEFAULT_TOKEN;
   }

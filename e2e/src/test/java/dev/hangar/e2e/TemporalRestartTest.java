@@ -6,19 +6,14 @@ import dev.hangar.emulator.CallLog;
 import dev.hangar.emulator.Endpoints;
 import dev.hangar.emulator.JobInfo;
 import dev.hangar.emulator.JobPlan;
-import dev.hangar.emulator.WebhookDelivery;
 import dev.hangar.workflows.job.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Temporal server stops while jobs run and starts again on the same SQLite file and ports: the
@@ -28,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 class TemporalRestartTest {
 
-  private static final Logger log = LoggerFactory.getLogger(TemporalRestartTest.class);
   private static final List<String> SMALL = List.of("self-hosted", HangarStack.POOL);
 
   private static HangarStack stack;
@@ -81,17 +75,7 @@ class TemporalRestartTest {
     assertThat(stack.github.calls().count(Endpoints.CANCEL_RUN)).isZero();
   }
 
-  /** Redelivers each delivery no attempt of which was accepted; answers how many. */
   private static int redeliverFailed() {
-    Set<String> accepted = new HashSet<>();
-    List<WebhookDelivery> all = stack.github.deliveries();
-    all.stream().filter(d -> d.status() >= 200 && d.status() < 300).forEach(d -> accepted.add(d.deliveryId()));
-    Set<String> failed = new HashSet<>();
-    all.stream().map(WebhookDelivery::deliveryId).filter(id -> !accepted.contains(id)).forEach(failed::add);
-    for (String id : failed) {
-      log.info("redelivering {}", id);
-      stack.github.redeliver(id);
-    }
-    return failed.size();
+    return stack.redeliverUnacknowledged();
   }
 }

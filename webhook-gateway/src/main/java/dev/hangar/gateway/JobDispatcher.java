@@ -25,4 +25,14 @@ interface JobDispatcher {
    * @throws DispatchUnavailableException if Temporal did not take the event (in time)
    */
   String notifyRunnerOwner(JobEvent event) throws DispatchUnavailableException;
+
+  /**
+   * Only a plain signal to the event's own job's workflow, if that workflow is running; never a
+   * start. For a {@code completed} event that no longer carries the labels the job was queued with
+   * (GitHub sends a job cancelled before any runner took it with {@code labels: []}).
+   *
+   * @return the job's workflow id, or {@code null} if no such workflow is running
+   * @throws DispatchUnavailableException if Temporal did not take the event (in time)
+   */
+  String notifyJobIfRunning(JobEvent event) throws DispatchUnavailableException;
 }

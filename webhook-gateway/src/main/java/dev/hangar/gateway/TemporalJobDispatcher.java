@@ -37,6 +37,11 @@ final class TemporalJobDispatcher implements JobDispatcher {
     return withDeadline(() -> signals.signalRunnerOwner(event, event.jobId()));
   }
 
+  @Override
+  public String notifyJobIfRunning(JobEvent event) throws DispatchUnavailableException {
+    return withDeadline(() -> signals.signalJobIfRunning(event));
+  }
+
   /**
    * Runs the calls of one hand-over in a gRPC context with one deadline for all of them; anything
    * that fails is "Temporal did not take the event".

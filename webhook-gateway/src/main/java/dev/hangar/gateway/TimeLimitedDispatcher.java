@@ -46,6 +46,11 @@ final class TimeLimitedDispatcher implements JobDispatcher {
     return bounded(() -> delegate.notifyRunnerOwner(event));
   }
 
+  @Override
+  public String notifyJobIfRunning(JobEvent event) throws DispatchUnavailableException {
+    return bounded(() -> delegate.notifyJobIfRunning(event));
+  }
+
   private <T> T bounded(Call<T> call) throws DispatchUnavailableException {
     Future<T> future;
     try {

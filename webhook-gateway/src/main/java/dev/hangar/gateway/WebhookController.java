@@ -3,6 +3,7 @@ package dev.hangar.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.activities.routing.TemplateRouter;
 import dev.hangar.workflows.Names;
+import dev.hangar.workflows.job.JobEvent;
 import dev.hangar.workflows.routing.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -114,9 +115,13 @@ class WebhookController {
         String owner = Names.ownerJobOfRunner(view.event().runnerName()).isPresent()
             ? dispatcher.notifyRunnerOwner(view.event())
             : null;
-        d.workflowId = owner;
+        String own = completedWithoutLabels(view) ? dispatcher.notifyJobIfRunning(view.event()) : null;
+        d.workflowId = owner != null ? owner : own;
         return d.answer(
-            Outcome.NOT_OURS, route.reason() + (owner == null ? "" : "; runner owner " + owner + " notified"));
+            Outcome.NOT_OURS,
+            route.reason()
+                + (owner == null ? "" : "; runner owner " + owner + " notified")
+                + (own == null ? "" : "; " + own + " told the job completed"));
       }
       d.workflowId = Names.workflowId(view.job().jobId());
       DispatchResult result = dispatcher.dispatch(view.job(), view.event());
@@ -134,6 +139,15 @@ class WebhookController {
           d.id, d.event, d.action, d.jobId, d.workflowId, e.getMessage());
       return d.answer(Outcome.UNAVAILABLE, "Temporal unavailable; redeliver later");
     }
+  }
+
+  /**
+   * A {@code completed} event without labels: GitHub sends one for a job cancelled before any
+   * runner took it. If Hangar queued that job (its {@code queued} event had Hangar's labels), its
+   * workflow must still learn it ended, or it would go on making VMs for a job that is gone.
+   */
+  private static boolean completedWithoutLabels(WorkflowJobView view) {
+    return view.event().action() == JobEvent.Action.COMPLETED && view.job().labels().isEmpty();
   }
 
   private static boolean isFormEncoded(HttpServletRequest request) {

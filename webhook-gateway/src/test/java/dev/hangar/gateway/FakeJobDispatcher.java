@@ -43,6 +43,13 @@ final class FakeJobDispatcher implements JobDispatcher {
     return Names.ownerJobOfRunner(event.runnerName()).map(Names::workflowId).orElse(null);
   }
 
+  @Override
+  public String notifyJobIfRunning(JobEvent event) throws DispatchUnavailableException {
+    calls.add(new Call("notifyJobIfRunning", null, event));
+    behave();
+    return finished ? null : Names.workflowId(event.jobId());
+  }
+
   private void behave() throws DispatchUnavailableException {
     if (down) {
       throw new DispatchUnavailableException("connection refused", null);

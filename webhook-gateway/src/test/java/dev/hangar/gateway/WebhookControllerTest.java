@@ -228,6 +228,22 @@ class WebhookControllerTest {
   }
 
   @Test
+  void onlyACompletedWithNoLabelsIsToldToItsJobsWorkflow() throws Exception {
+    deliver("workflow_job", "d", job("completed", 61, List.of()))
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.outcome").value("not_ours"))
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.endsWith("; hangar-job-61 told the job completed")));
+    assertThat(fake.calls).extracting(FakeJobDispatcher.Call::method).containsExactly("notifyJobIfRunning");
+    assertThat(fake.calls.get(0).event().jobId()).isEqualTo(61);
+
+    fake.reset();
+    deliver("workflow_job", "d", job("queued", 62, List.of())).andExpect(jsonPath("$.outcome").value("not_ours"));
+    deliver("workflow_job", "d", job("completed", 63, List.of("ubuntu-latest")))
+        .andExpect(jsonPath("$.outcome").value("not_ours"));
+    assertThat(fake.calls).as("queued without labels, completed with another system's labels").isEmpty();
+  }
+
+  @Test
   void lateDeliveryForAFinishedJobIsDuplicate() throws Exception {
     fake.finished = true;
 

@@ -85,16 +85,27 @@ public final class JobSignals {
   public String signalRunnerOwner(JobEvent event, long jobId) {
     Optional<String> owner =
         Names.ownerJobOfRunner(event.runnerName()).filter(o -> o != jobId).map(Names::workflowId);
-    if (owner.isEmpty()) {
-      return null;
-    }
+    return owner.map(workflowId -> signalIfRunning(workflowId, event)).orElse(null);
+  }
+
+  /**
+   * Only the plain signal to the event's own job workflow, never a start: for an event that must not
+   * start a workflow but matters to one that is running (a {@code completed} without labels).
+   *
+   * @return the workflow id, or {@code null} if it has finished or never existed
+   */
+  public String signalJobIfRunning(JobEvent event) {
+    return signalIfRunning(Names.workflowId(event.jobId()), event);
+  }
+
+  private String signalIfRunning(String workflowId, JobEvent event) {
     try {
       client
-          .newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(owner.get()).build())
+          .newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(workflowId).build())
           .signal("event", event);
-      return owner.get();
+      return workflowId;
     } catch (WorkflowNotFoundException e) {
-      // The owner has finished (or never existed): nothing is left for it to clean up.
+      // It has finished (or never existed): nothing is left for it to clean up.
       return null;
     }
   }

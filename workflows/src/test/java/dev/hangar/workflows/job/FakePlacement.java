@@ -14,6 +14,8 @@ final class FakePlacement implements PlacementActivities {
 
   final List<String> claims = new CopyOnWriteArrayList<>();
   final Deque<String> nextHosts = new ConcurrentLinkedDeque<>();
+  /** Runs before each claim; a test makes it throw to play a fleet with no room. */
+  volatile java.util.function.Consumer<ClaimRequest> beforeClaim = request -> {};
   private final String defaultHost;
 
   FakePlacement(String defaultHost) {
@@ -22,6 +24,7 @@ final class FakePlacement implements PlacementActivities {
 
   @Override
   public Claim claimHost(ClaimRequest request) {
+    beforeClaim.accept(request);
     String host = nextHosts.isEmpty() ? defaultHost : nextHosts.poll();
     claims.add(request.vmName() + "@" + host);
     return new Claim(host, TaskQueues.host(host));

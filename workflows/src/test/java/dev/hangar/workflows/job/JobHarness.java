@@ -4,6 +4,7 @@ import com.uber.m3.tally.Scope;
 import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import dev.hangar.workflows.TaskQueues;
+import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.routing.Route;
 import dev.hangar.workflows.routing.RoutingActivities;
 import dev.hangar.workflows.routing.TrustPolicy;
@@ -21,7 +22,9 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -56,29 +59,44 @@ final class JobHarness implements AutoCloseable {
   final FakePlacement placement;
 
   JobHarness(FakeHost... hosts) {
-    this(null, hosts);
+    this(null, byId(hosts));
   }
 
   /** With the SDK's metrics reported into {@code metrics}, as the Spring Boot starter wires them. */
   JobHarness(Scope metrics, FakeHost... hosts) {
+    this(metrics, byId(hosts));
+  }
+
+  /** Hosts of any kind (a faulty one, say), by host id; claims go to the first. */
+  JobHarness(Map<String, ? extends HostActivities> hosts) {
+    this(null, hosts);
+  }
+
+  private JobHarness(Scope metrics, Map<String, ? extends HostActivities> hosts) {
     env = metrics == null
         ? TestWorkflowEnvironment.newInstance()
         : TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setMetricsScope(metrics).build());
     client = env.getWorkflowClient();
-    placement = new FakePlacement(hosts.length == 0 ? "none" : hosts[0].hostId);
+    placement = new FakePlacement(hosts.isEmpty() ? "none" : hosts.keySet().iterator().next());
     Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
     orchestrator.registerWorkflowImplementationTypes(JobWorkflowImpl.class);
     orchestrator.registerActivitiesImplementations(github, new LabelRouting());
-    for (FakeHost host : hosts) {
-      env.newWorker(TaskQueues.host(host.hostId)).registerActivitiesImplementations(host);
-    }
-    if (hosts.length > 0) {
+    hosts.forEach((id, host) -> env.newWorker(TaskQueues.host(id)).registerActivitiesImplementations(host));
+    if (!hosts.isEmpty()) {
       env.newWorker(TaskQueues.placement(TEMPLATE.sizeClass())).registerActivitiesImplementations(placement);
     }
     for (SearchAttributeKey<?> key : HangarSearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), key.getValueType());
     }
     env.start();
+  }
+
+  private static Map<String, FakeHost> byId(FakeHost... hosts) {
+    Map<String, FakeHost> map = new LinkedHashMap<>();
+    for (FakeHost host : hosts) {
+      map.put(host.hostId, host);
+    }
+    return map;
   }
 
   static JobRequest job(long jobId, String... labels) {
@@ -156,6 +174,24 @@ final class JobHarness implements AutoCloseable {
         jobId,
         s -> s.attempt() == ordinal && s.phase() == Phase.AWAITING_START
             || s.vms().size() >= ordinal && "IDLE".equals(s.vms().get(ordinal - 1).state()));
+  }
+
+  /**
+   * The longest life the policy allows a started job: four runners GitHub never gives the job,
+   * each replaced at the registration timeout; the fifth runs it for a minute less than the
+   * maximum job duration, and it completes.
+   */
+  void starveFourRunnersThenRunOnTheFifthForAlmostTheMaximum(long jobId) {
+    for (int vm = 1; vm <= 4; vm++) {
+      awaitRunnerUp(jobId, vm);
+      env.sleep(policy.registrationTimeout().plusSeconds(1));
+    }
+    String last = Names.vmName(jobId, 5);
+    awaitRunnerUp(jobId, 5);
+    deliver(job(jobId), inProgress(jobId, last));
+    awaitStatus(jobId, s -> s.phase() == Phase.RUNNING);
+    env.sleep(policy.maxJobDuration().minusMinutes(1));
+    deliver(job(jobId), completed(jobId, last, "success"));
   }
 
   JobOutcome result(long jobId) {

@@ -424,15 +424,7 @@ class JobWorkflowTest {
   void aLongJobOnItsLastAttemptStaysFarBelowTemporalsHistoryLimits() {
     h = new JobHarness(mac1);
     h.start(job(20));
-    for (int vm = 1; vm <= 4; vm++) {
-      h.awaitRunnerUp(20, vm);
-      h.env.sleep(h.policy.registrationTimeout().plusSeconds(1));
-    }
-    h.awaitRunnerUp(20, 5);
-    h.deliver(job(20), inProgress(20, "hangar-20-5"));
-    h.awaitStatus(20, s -> s.phase() == Phase.RUNNING);
-    h.env.sleep(h.policy.maxJobDuration().minusMinutes(1));
-    h.deliver(job(20), completed(20, "hangar-20-5", "success"));
+    h.starveFourRunnersThenRunOnTheFifthForAlmostTheMaximum(20);
 
     assertThat(h.result(20).vmsCreated()).isEqualTo(5);
     int events = h.client.fetchHistory(Names.workflowId(20)).getHistory().getEventsCount();
