@@ -20,8 +20,18 @@ import java.util.regex.Pattern;
  */
 final class HostLog {
 
-  /** Per job id, when a host did each step. */
-  record Events(Map<Long, Instant> claimed, Map<Long, Instant> vmStarted, Map<Long, Instant> runnerStarted) {}
+  /**
+   * Per job id, when a host first did each step, and how many VMs were started for the job in all
+   * (more than one when GitHub gave its runner another job, or an attempt failed).
+   */
+  record Events(
+      Map<Long, Instant> claimed, Map<Long, Instant> vmStarted, Map<Long, Instant> runnerStarted, Map<Long, Integer> vms) {
+
+    /** VMs started for these jobs. */
+    int vmsFor(Collection<Long> jobs) {
+      return jobs.stream().mapToInt(id -> vms.getOrDefault(id, 0)).sum();
+    }
+  }
 
   private static final Pattern CLAIMED = Pattern.compile("claimed room for hangar-(\\d+)-\\d+ ");
   private static final Pattern VM_STARTED = Pattern.compile("VM hangar-(\\d+)-\\d+ cloned from \\S+ and started");
@@ -33,24 +43,32 @@ final class HostLog {
     Map<Long, Instant> claimed = new HashMap<>();
     Map<Long, Instant> vm = new HashMap<>();
     Map<Long, Instant> runner = new HashMap<>();
+    Map<Long, Integer> vms = new HashMap<>();
     for (Path log : logs) {
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
         Instant at = timestamp(line);
         if (at != null) {
           record(CLAIMED, line, at, claimed);
-          record(VM_STARTED, line, at, vm);
+          Long job = record(VM_STARTED, line, at, vm);
+          if (job != null) {
+            vms.merge(job, 1, Integer::sum);
+          }
           record(RUNNER_STARTED, line, at, runner);
         }
       }
     }
-    return new Events(claimed, vm, runner);
+    return new Events(claimed, vm, runner, vms);
   }
 
-  private static void record(Pattern pattern, String line, Instant at, Map<Long, Instant> into) {
+  /** Keeps the earliest instant of the job the line names; answers that job, or null. */
+  private static Long record(Pattern pattern, String line, Instant at, Map<Long, Instant> into) {
     Matcher m = pattern.matcher(line);
-    if (m.find()) {
-      into.merge(Long.parseLong(m.group(1)), at, (a, b) -> a.isBefore(b) ? a : b);
+    if (!m.find()) {
+      return null;
     }
+    long job = Long.parseLong(m.group(1));
+    into.merge(job, at, (a, b) -> a.isBefore(b) ? a : b);
+    return job;
   }
 
   /** The ISO-8601 time a Spring Boot log line starts with, or {@code null} for other lines. */

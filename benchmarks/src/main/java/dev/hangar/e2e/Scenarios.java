@@ -3,7 +3,6 @@ package dev.hangar.e2e;
 import dev.hangar.emulator.Endpoints;
 import dev.hangar.emulator.JobInfo;
 import dev.hangar.emulator.JobPlan;
-import io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +49,7 @@ final class Scenarios {
   void warmUp(int jobs) throws Exception {
     List<Long> ids = create(jobs, false);
     awaitFinished(ids, Duration.ofMinutes(3));
-    awaitSettled("warm-up", SETTLE);
+    awaitSettled("warm-up", ids, SETTLE);
   }
 
   /** Jobs one after another at a steady, light rate: Hangar's own overhead per job. */
@@ -69,7 +68,7 @@ final class Scenarios {
       next += gapNanos;
     }
     awaitFinished(ids, Duration.ofMinutes(5));
-    awaitSettled(scenario, SETTLE);
+    awaitSettled(scenario, ids, SETTLE);
     Timeline t = timeline();
     Stats vm = Stats.of(t.between(ids, t.accepted(), t.events().vmStarted()));
     Stats runner = Stats.of(t.between(ids, t.accepted(), t.events().runnerStarted()));
@@ -80,6 +79,7 @@ final class Scenarios {
         "p50 ≤ " + OVERHEAD_P50_MS + ", p99 ≤ " + OVERHEAD_P99_MS + " ms", overheadMet(runner));
     report.add(scenario, "webhook accepted → runner took the job (GitHub in_progress)",
         Stats.of(t.between(ids, t.accepted(), runners.taken())).cell());
+    vmsPerJob(scenario, ids, t);
     List<Long> events = ids.stream().limit(20)
         .map(id -> stack.describe(dev.hangar.workflows.Names.workflowId(id)).getHistoryLength()).sorted().toList();
     report.add(scenario, "Temporal history events per job (median of " + events.size() + ")",
@@ -112,13 +112,14 @@ final class Scenarios {
     double minutes = (options.sustained().toNanos() - warm.toNanos()) / 60e9;
     double perMinute = (done - Math.max(0, finishedAtWarm)) / minutes;
     awaitFinished(ids, Duration.ofMinutes(5));
-    awaitSettled(scenario, SETTLE);
+    awaitSettled(scenario, ids, SETTLE);
     report.add(scenario, "jobs completed per minute (after " + warm.toSeconds() + " s warm-up)",
         String.format(java.util.Locale.ROOT, "%.0f", perMinute), "≥ " + (long) THROUGHPUT_PER_MIN,
         perMinute >= THROUGHPUT_PER_MIN);
     Timeline t = timeline();
     report.add(scenario, "webhook accepted → VM started, under this load",
         Stats.of(t.between(ids, t.accepted(), t.events().vmStarted())).cell());
+    vmsPerJob(scenario, ids, t);
     apiBudget(scenario, ids);
   }
 
@@ -134,13 +135,16 @@ final class Scenarios {
     List<Long> ids = create(options.burst(), true);
     awaitFinished(ids, Duration.ofMinutes(10));
     Instant finished = Instant.now();
-    awaitSettled(scenario, SETTLE.multipliedBy(2));
+    awaitSettled(scenario, ids, SETTLE.multipliedBy(2));
     Timeline t = timeline();
+    // Pickup is per job that a host claimed a VM for; a job that another job's runner took before
+    // its own workflow reached placement needed no VM of its own and has no pickup.
     List<Long> byAcceptance = ids.stream().filter(t.accepted()::containsKey)
         .sorted(Comparator.comparing(t.accepted()::get)).toList();
-    int n = Math.min(10, byAcceptance.size() / 2);
-    Stats first = Stats.of(t.between(byAcceptance.subList(0, n), t.accepted(), t.events().claimed()));
-    Stats last = Stats.of(t.between(byAcceptance.subList(byAcceptance.size() - n, byAcceptance.size()),
+    List<Long> claimedByAcceptance = byAcceptance.stream().filter(t.events().claimed()::containsKey).toList();
+    int n = Math.min(10, claimedByAcceptance.size() / 2);
+    Stats first = Stats.of(t.between(claimedByAcceptance.subList(0, n), t.accepted(), t.events().claimed()));
+    Stats last = Stats.of(t.between(claimedByAcceptance.subList(claimedByAcceptance.size() - n, claimedByAcceptance.size()),
         t.accepted(), t.events().claimed()));
     Stats all = Stats.of(t.between(ids, t.accepted(), t.events().claimed()));
     report.add(scenario, "pickup (webhook accepted → host claimed), all jobs", all.cell());
@@ -148,6 +152,9 @@ final class Scenarios {
     double ratio = first.p50() == 0 ? Double.POSITIVE_INFINITY : (double) last.p50() / first.p50();
     report.add(scenario, "pickup, last " + n + " accepted (p50 ratio to the first)",
         last.cell() + String.format(java.util.Locale.ROOT, "; ratio %.2f", ratio), "≤ 2×", ratio <= 2);
+    report.add(scenario, "VMs started per job (jobs with no VM of their own)",
+        String.format(java.util.Locale.ROOT, "%.2f (%d)", (double) t.events().vmsFor(ids) / ids.size(),
+            ids.size() - claimedByAcceptance.size()));
     report.add(scenario, "deepest backlog (accepted, not yet claimed)", Long.toString(deepestBacklog(ids, t)) + " jobs");
     Instant firstAccepted = t.accepted().get(byAcceptance.get(0));
     Instant lastAccepted = t.accepted().get(byAcceptance.get(byAcceptance.size() - 1));
@@ -161,6 +168,8 @@ final class Scenarios {
             + ", " + answers.stream().filter(a -> !a.accepted()).count() + " not 2xx");
     apiBudget(scenario, ids);
     memory(scenario);
+    report.add(scenario, "gateway workflow cache: forced evictions so far (replays of whole histories)",
+        String.format(java.util.Locale.ROOT, "%.0f", Prometheus.sum(stack.gateway, "temporal_sticky_cache_total_forced_eviction_total")));
   }
 
   private void memory(String scenario) throws java.io.IOException {
@@ -188,6 +197,11 @@ final class Scenarios {
         String.format(java.util.Locale.ROOT, "%.3f (%d calls, %d of %d jobs succeeded; %s)", perJob, calls, succeeded,
             ids.size(), stack.github.calls().counts()),
         "exactly 1", calls == succeeded && calls == stack.github.calls().count(Endpoints.GENERATE_JITCONFIG));
+  }
+
+  private void vmsPerJob(String scenario, Collection<Long> ids, Timeline t) {
+    report.add(scenario, "VMs started per job",
+        String.format(java.util.Locale.ROOT, "%.2f", (double) t.events().vmsFor(ids) / ids.size()));
   }
 
   private static boolean overheadMet(Stats s) {
@@ -232,37 +246,54 @@ final class Scenarios {
   }
 
   /**
-   * Until no job workflow runs, no VM exists and no runner is registered. A run that does not
-   * settle in time is noted in the report with the workflows still open, and the run goes on.
+   * Until none of these jobs' workflows runs and none of their VMs or runners is left. A scenario
+   * that does not settle in time is noted in the report with the workflows still open, and the run
+   * goes on (a workflow left from an earlier scenario does not hold up a later one).
    */
-  private void awaitSettled(String scenario, Duration timeout) throws Exception {
+  private void awaitSettled(String scenario, Collection<Long> ids, Duration timeout) throws Exception {
+    Set<String> workflows = new java.util.HashSet<>();
+    ids.forEach(id -> workflows.add(dev.hangar.workflows.Names.workflowId(id)));
+    Set<Long> jobs = Set.copyOf(ids);
     try {
       Await.until("every workflow closed, VM deleted and runner removed", timeout,
-          () -> runningWorkflows() == 0 && stack.allVms().isEmpty() && stack.github.runners().isEmpty());
+          () -> running(workflows).isEmpty() && leftOver(jobs) == 0);
       log.info("settled");
     } catch (AssertionError e) {
-      List<String> open = stack.client().getWorkflowServiceStubs().blockingStub()
-          .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
-              .setNamespace("default")
-              .setQuery("ExecutionStatus = 'Running'")
-              .build())
-          .getExecutionsList().stream().map(x -> x.getExecution().getWorkflowId()).limit(10).toList();
+      List<String> open = running(workflows);
       String text = scenario + ": not settled " + timeout.toSeconds() + " s after its jobs finished: "
-          + runningWorkflows() + " workflows still running " + open + ", " + stack.allVms().size()
-          + " VMs, " + stack.github.runners().size() + " runners registered. Their GitHub calls may be counted"
-          + " in the next scenario.";
+          + open.size() + " workflows still running " + open.stream().limit(10).toList() + ", " + leftOver(jobs)
+          + " VMs or runners left. GitHub calls they make later are counted in the next scenario.";
       log.warn(text);
       report.note(text);
     }
   }
 
-  private long runningWorkflows() {
-    return stack.client().getWorkflowServiceStubs().blockingStub()
-        .countWorkflowExecutions(CountWorkflowExecutionsRequest.newBuilder()
-            .setNamespace("default")
-            .setQuery("ExecutionStatus = 'Running'")
-            .build())
-        .getCount();
+  /** Which of these workflows Temporal still has running. */
+  private List<String> running(Set<String> workflows) {
+    List<String> open = new ArrayList<>();
+    com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
+    do {
+      var answer = stack.client().getWorkflowServiceStubs().blockingStub()
+          .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
+              .setNamespace("default")
+              .setQuery("ExecutionStatus = 'Running'")
+              .setPageSize(1000)
+              .setNextPageToken(page)
+              .build());
+      answer.getExecutionsList().stream().map(x -> x.getExecution().getWorkflowId()).filter(workflows::contains)
+          .forEach(open::add);
+      page = answer.getNextPageToken();
+    } while (!page.isEmpty());
+    return open;
+  }
+
+  /** VMs on any host and runners registered on GitHub that belong to these jobs. */
+  private long leftOver(Set<Long> jobs) throws java.io.IOException {
+    long vms = stack.allVms().stream().map(dev.hangar.workflows.Names::ownerJobOfRunner)
+        .filter(o -> o.isPresent() && jobs.contains(o.get())).count();
+    long runnersLeft = stack.github.runners().stream().map(r -> dev.hangar.workflows.Names.ownerJobOfRunner(r.name()))
+        .filter(o -> o.isPresent() && jobs.contains(o.get())).count();
+    return vms + runnersLeft;
   }
 
   private Timeline timeline() throws java.io.IOException {
