@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What a benchmark run does; every option has a default, so {@code scripts/bench.sh} alone runs the
- * full set (about ten minutes on two cores).
+ * full set.
  *
  * @param hosts simulated worker-host processes
  * @param latencyJobs jobs of the overhead scenario, one after another
@@ -15,7 +15,8 @@ import java.util.List;
  * @param inflight jobs queued or running at any time in the throughput scenario
  * @param burst jobs queued at once in the burst scenario (one in four of the large template)
  * @param jobDuration how long each job runs once a runner takes it
- * @param out the Markdown file the results are written to; none if {@code null}
+ * @param out the Markdown file the results are written to, relative to the repository root (the
+ *     command runs in {@code benchmarks/}); none if {@code null}
  * @param jfr whether the gateway and hosts record a Java Flight Recording (written on exit)
  */
 record BenchOptions(
@@ -47,7 +48,7 @@ record BenchOptions(
     int inflight = 40;
     int burst = 1000;
     Duration jobDuration = Duration.ofMillis(50);
-    Path out = Path.of("..", "docs", "benchmarks.md");
+    Path out = Path.of("docs", "benchmarks.md");
     boolean jfr = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -65,7 +66,9 @@ record BenchOptions(
         default -> throw new IllegalArgumentException("unknown option " + arg + "; " + USAGE);
       }
     }
-    return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, jobDuration, out, jfr);
+    Path root = Path.of("..");
+    return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, jobDuration,
+        out == null ? null : root.resolve(out), jfr);
   }
 
   private static String value(List<String> args, int i, String option) {
