@@ -25,6 +25,7 @@ final class AppProcess implements AutoCloseable {
   private final int port;
   private final List<String> args;
   private final Map<String, String> env;
+  private final List<String> jvmOptions = new ArrayList<>();
   private Process process;
 
   AppProcess(String name, Path jar, Path workDir, List<String> args, Map<String, String> env) throws IOException {
@@ -53,6 +54,7 @@ final class AppProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.add("--server.port=" + port);
@@ -91,6 +93,14 @@ final class AppProcess implements AutoCloseable {
       throw new IllegalStateException(name + " is still running");
     }
     start();
+  }
+
+  /**
+   * More JVM options for the next {@link #start()}, after the defaults (a later {@code -XX} option
+   * wins), for example a flight recording.
+   */
+  void addJvmOptions(List<String> options) {
+    jvmOptions.addAll(options);
   }
 
   String name() {

@@ -246,9 +246,11 @@ final class HangarStack implements AutoCloseable {
         .append("hangar:\n")
         .append("  host:\n")
         .append("    id: ").append(hostId).append('\n')
-        .append("    max-running-vms: 2\n")
         .append("    skip-cpu-and-memory-resource-checks: true\n")
         .append("    capacity-check-interval: 1s\n");
+    if (!hostSettings.containsKey("max-running-vms")) {
+      yml.append("    max-running-vms: 2\n");
+    }
     if (!hostSettings.containsKey("drain-timeout")) {
       // A stack being stopped need not wait for its VMs to drain.
       yml.append("    drain-timeout: 2s\n");
