@@ -37,6 +37,8 @@ class LaunchdPlistTest {
     assertThat(top.get("Label").getTextContent()).isEqualTo("dev.hangar.worker-host");
     assertThat(top.get("RunAtLoad").getTagName()).isEqualTo("true");
     assertThat(top.get("KeepAlive").getTagName()).isEqualTo("true");
+    // Tart VMs are the host's children: a host restart must not take them down.
+    assertThat(top.get("AbandonProcessGroup").getTagName()).isEqualTo("true");
     assertThat(top.get("ProgramArguments").getTagName()).isEqualTo("array");
     assertThat(firstElement(top.get("ProgramArguments")).getTextContent()).endsWith("/hangar-worker-host.sh");
 
