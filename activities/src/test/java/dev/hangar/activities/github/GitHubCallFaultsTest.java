@@ -10,16 +10,15 @@ import dev.hangar.emulator.Fault;
 import dev.hangar.emulator.GitHubEmulator;
 import dev.hangar.emulator.JobInfo;
 import dev.hangar.testfixtures.FaultTally;
+import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.github.RunRef;
 import dev.hangar.workflows.github.RunnerRef;
 import dev.hangar.workflows.github.RunnerRemoval;
 import dev.hangar.workflows.github.RunnerRequest;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -60,7 +59,7 @@ class GitHubCallFaultsTest {
   }
 
   private final Instant now = Instant.ofEpochSecond(Instant.now().getEpochSecond());
-  private final Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+  private final MutableClock clock = new MutableClock(now);
   private final SecretSealer sealer = SecretSealer.fromBase64(SecretSealer.newKey());
   private GitHubEmulator github;
   private GitHubActivitiesImpl activities;
@@ -72,8 +71,8 @@ class GitHubCallFaultsTest {
     GitHubProperties properties = GitHubProperties.withToken(EmulatorConfig.DEFAULT_TOKEN)
         .withApiUrl(github.baseUrl()).withRequestTimeout(Duration.ofSeconds(1));
     activities = new GitHubActivitiesImpl(
-        GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN)), sealer, 1,
-        clock);
+        GitHubApi.create(properties, GitHubCredentials.personalAccessToken(EmulatorConfig.DEFAULT_TOKEN), clock),
+        sealer, 1, clock);
     // A first call, so that no fault's answer is confused with a slow start of the client.
     assertThat(activities.removeRunner(new RunnerRef("acme", "app", null, 999, "hangar-0-1")))
         .isEqualTo(RunnerRemoval.ALREADY_GONE);
@@ -125,10 +124,12 @@ class GitHubCallFaultsTest {
         assertThat(failure.getType()).isEqualTo(Failures.RATE_LIMITED);
         assertThat(failure.getNextRetryDelay()).isEqualTo(RESET_IN);
         github.setRateLimit(5000, 5000, now.plusSeconds(3600));
+        clock.advance(RESET_IN); // the workflow retries when GitHub said, not before
       }
       case "secondary 403", "secondary 429" -> {
         assertThat(failure.getType()).isEqualTo(Failures.RATE_LIMITED);
         assertThat(failure.getNextRetryDelay()).isEqualTo(RETRY_AFTER);
+        clock.advance(RETRY_AFTER);
       }
       case "timeout" -> assertThat(failure.getType()).isEqualTo(Failures.GITHUB_UNAVAILABLE);
       default -> {

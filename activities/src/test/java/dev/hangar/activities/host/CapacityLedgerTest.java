@@ -3,6 +3,7 @@ package dev.hangar.activities.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.template.Resources;
 import java.time.Duration;
 import java.util.ArrayList;

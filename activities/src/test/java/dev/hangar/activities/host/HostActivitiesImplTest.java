@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hangar.activities.host.VmDriver.RunnerState;
 import dev.hangar.activities.host.hooks.TrustHook;
 import dev.hangar.activities.secrets.SecretSealer;
+import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.TaskQueues;
 import dev.hangar.workflows.github.SealedSecret;

@@ -2,6 +2,7 @@ package dev.hangar.activities.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.template.Resources;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.activities.secrets.SecretSealer;
+import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.host.HostActivities;
 import dev.hangar.workflows.template.Resources;

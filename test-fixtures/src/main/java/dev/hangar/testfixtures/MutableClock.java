@@ -1,4 +1,4 @@
-package dev.hangar.activities.host;
+package dev.hangar.testfixtures;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,20 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-  private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  private volatile Instant now;
 
-  void advance(Duration d) {
+  /** At 2026-01-01T00:00:00Z. */
+  public MutableClock() {
+    this(Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  public MutableClock(Instant start) {
+    now = start;
+  }
+
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 
