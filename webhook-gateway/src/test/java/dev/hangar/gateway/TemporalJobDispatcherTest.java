@@ -126,8 +126,8 @@ class TemporalJobDispatcherTest {
         .containsExactly(2001L, 2002L);
     assertThat(stub(2002).status().vms()).extracting(JobStatus.VmStatus::vmName).containsExactly("b");
     // The owner learns that a job Hangar serves took its runner; the job's own copy is plain.
-    assertThat(stub(2001).status().vms()).extracting(JobStatus.VmStatus::hostId).containsExactly(null, "hangar-job");
-    assertThat(stub(2002).status().vms()).extracting(JobStatus.VmStatus::hostId).containsOnlyNulls();
+    assertThat(stub(2001).status().vms()).extracting(JobStatus.VmStatus::host).containsExactly(null, "hangar-job");
+    assertThat(stub(2002).status().vms()).extracting(JobStatus.VmStatus::host).containsOnlyNulls();
   }
 
   @Test
@@ -138,7 +138,7 @@ class TemporalJobDispatcherTest {
         .isEqualTo("hangar-job-2101");
 
     assertThat(stub(2101).status().vms())
-        .extracting(JobStatus.VmStatus::servedJobId, JobStatus.VmStatus::hostId)
+        .extracting(JobStatus.VmStatus::servedJobId, JobStatus.VmStatus::host)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(2101L, null), org.assertj.core.groups.Tuple.tuple(2102L, null));
   }
 
