@@ -55,6 +55,13 @@ final class JobHarness implements AutoCloseable {
         d.cancelRunOnManualCancel());
   }
 
+  /** The default policy with at most {@code maxAttempts} attempts. */
+  static JobPolicy withMaxAttempts(int maxAttempts) {
+    JobPolicy d = JobPolicy.defaults();
+    return new JobPolicy(maxAttempts, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
+        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+  }
+
   /** Claims go to the first host unless a test redirects them. */
   final FakePlacement placement;
 

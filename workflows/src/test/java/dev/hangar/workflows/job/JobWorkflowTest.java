@@ -181,11 +181,7 @@ class JobWorkflowTest {
 
   @Test
   void runnersSwappingJobsServeBothAndLeakNoVm() {
-    h = new JobHarness(mac1);
-    h.start(job(8));
-    h.start(job(9));
-    h.awaitRunnerUp(8, 1);
-    h.awaitRunnerUp(9, 1);
+    startJobsWithRunnersUp(8, 9);
 
     // GitHub puts job 8 on job 9's runner and job 9 on job 8's runner. The gateway sends each
     // event to the job's workflow and to the workflow that owns the runner. Job 9 learns first that
@@ -212,41 +208,23 @@ class JobWorkflowTest {
 
   @Test
   void threeJobsSwappingRunnersInACycleUseThreeVmsAndThreeCalls() {
-    h = new JobHarness(mac1);
-    for (long job = 22; job <= 24; job++) {
-      h.start(job(job));
+    startJobsWithRunnersUp(22, 24);
+
+    // Job 22 runs on job 23's runner, 23 on 24's, 24 on 22's; all start before any completes.
+    long[][] jobAndRunnerOwner = {{22, 23}, {23, 24}, {24, 22}};
+    for (long[] run : jobAndRunnerOwner) {
+      h.sendLikeTheGateway(inProgress(run[0], Names.vmName(run[1], 1)));
     }
-    for (int job = 22; job <= 24; job++) {
-      h.awaitRunnerUp(job, 1);
+    for (long[] run : jobAndRunnerOwner) {
+      h.sendLikeTheGateway(completed(run[0], Names.vmName(run[1], 1), "success"));
     }
 
-    h.sendLikeTheGateway(inProgress(22, "hangar-23-1"));
-    h.sendLikeTheGateway(inProgress(23, "hangar-24-1"));
-    h.sendLikeTheGateway(inProgress(24, "hangar-22-1"));
-    h.sendLikeTheGateway(completed(23, "hangar-24-1", "success"));
-    h.sendLikeTheGateway(completed(22, "hangar-23-1", "success"));
-    h.sendLikeTheGateway(completed(24, "hangar-22-1", "success"));
-
-    for (long job = 22; job <= 24; job++) {
-      JobOutcome outcome = h.result(job);
-      assertThat(outcome.conclusion()).isEqualTo("success");
-      assertThat(outcome.vmsCreated()).isEqualTo(1);
-    }
-    assertThat(mac1.created).containsExactlyInAnyOrder("hangar-22-1", "hangar-23-1", "hangar-24-1");
-    assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
-    assertThat(h.github.removed).isEmpty();
-    assertThat(h.github.calls()).isEqualTo(3);
+    assertEachServedOnOneVmWithOneCall(22, 24);
   }
 
   @Test
   void aJobThatRanOnAnotherJobsRunnerKeepsItsIdleVmForThatJobAfterItCompletes() {
-    h = new JobHarness(mac1);
-    for (long job = 40; job <= 42; job++) {
-      h.start(job(job));
-    }
-    for (int job = 40; job <= 42; job++) {
-      h.awaitRunnerUp(job, 1);
-    }
+    startJobsWithRunnersUp(40, 42);
 
     // Job 41 runs and completes on job 40's runner while 40 and 42 are queued. Job 41's idle VM
     // is not released when its job completes: it is the replacement for job 40's.
@@ -260,22 +238,12 @@ class JobWorkflowTest {
     h.sendLikeTheGateway(completed(42, "hangar-41-1", "success"));
     h.sendLikeTheGateway(completed(40, "hangar-42-1", "success"));
 
-    for (long job = 40; job <= 42; job++) {
-      assertThat(h.result(job).vmsCreated()).as("VMs of job %d", job).isEqualTo(1);
-    }
-    assertThat(mac1.created).containsExactlyInAnyOrder("hangar-40-1", "hangar-41-1", "hangar-42-1");
-    assertThat(mac1.vms).as("no VM left").isEmpty();
-    assertThat(h.github.removed).isEmpty();
-    assertThat(h.github.calls()).isEqualTo(3);
+    assertEachServedOnOneVmWithOneCall(40, 42);
   }
 
   @Test
   void aSwappedJobsVmThatNoJobTakesRetiresAtTheRegistrationTimeout() {
-    h = new JobHarness(mac1);
-    h.start(job(43));
-    h.start(job(44));
-    h.awaitRunnerUp(43, 1);
-    h.awaitRunnerUp(44, 1);
+    startJobsWithRunnersUp(43, 44);
 
     // Job 44 runs on job 43's runner; job 43 is then cancelled before any runner took it.
     h.sendLikeTheGateway(inProgress(44, "hangar-43-1"));
@@ -326,9 +294,7 @@ class JobWorkflowTest {
   @Test
   void anEndlessChainOfSwapsStillEndsAtTheAttemptsLimit() {
     h = new JobHarness(mac1);
-    JobPolicy d = JobPolicy.defaults();
-    h.policy = new JobPolicy(1, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
-        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+    h.policy = JobHarness.withMaxAttempts(1);
     h.start(job(47));
 
     // Every runner job 47 makes goes to another Hangar job whose VM never serves 47.
@@ -393,9 +359,7 @@ class JobWorkflowTest {
   @Test
   void aVmWhoseRunnerServedAnotherJobDoesNotUseUpAnAttempt() {
     h = new JobHarness(mac1);
-    JobPolicy d = JobPolicy.defaults();
-    h.policy = new JobPolicy(2, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
-        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+    h.policy = JobHarness.withMaxAttempts(2);
     h.start(job(19));
     h.awaitRunnerUp(19, 1);
 
@@ -592,6 +556,36 @@ class JobWorkflowTest {
     // job of almost 6 h (a VM check every 5 min) use a small fraction of that.
     assertThat(events).isLessThan(1_500);
     LoggerFactory.getLogger(JobWorkflowTest.class).info("history events of a 5-attempt, 6 h job: {}", events);
+  }
+
+  /** Starts jobs {@code first} to {@code last} and waits until each has its first runner up. */
+  private void startJobsWithRunnersUp(long first, long last) {
+    h = new JobHarness(mac1);
+    for (long job = first; job <= last; job++) {
+      h.start(job(job));
+    }
+    for (long job = first; job <= last; job++) {
+      h.awaitRunnerUp(job, 1);
+    }
+  }
+
+  /**
+   * Jobs {@code first} to {@code last} all succeeded on one VM each, every VM is deleted, and GitHub
+   * was called once per job (its runner's JIT configuration), with no removal.
+   */
+  private void assertEachServedOnOneVmWithOneCall(long first, long last) {
+    List<String> ownVms = new java.util.ArrayList<>();
+    for (long job = first; job <= last; job++) {
+      JobOutcome outcome = h.result(job);
+      assertThat(outcome.conclusion()).isEqualTo("success");
+      assertThat(outcome.vmsCreated()).as("VMs of job %d", job).isEqualTo(1);
+      ownVms.add(Names.vmName(job, 1));
+    }
+    assertThat(mac1.created).containsExactlyInAnyOrderElementsOf(ownVms);
+    assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(ownVms);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    assertThat(h.github.removed).isEmpty();
+    assertThat(h.github.calls()).isEqualTo(ownVms.size());
   }
 
   /** Sends an event to its job's workflow and, unmarked, to the owner of its runner. */
