@@ -91,7 +91,8 @@ final class PayloadParser {
             optionalLong(wj.path("runner_id")),
             text(wj, "conclusion"),
             eventTime(known, wj, receivedAt),
-            deliveryId);
+            deliveryId,
+            null);
     return new WorkflowJobView(action, job, event);
   }
 

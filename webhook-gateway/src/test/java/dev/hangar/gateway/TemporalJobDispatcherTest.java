@@ -61,7 +61,9 @@ class TemporalJobDispatcherTest {
       return new JobStatus(
           jobId, Phase.AWAITING_START, events.size(), null, null, null, null, null, null, null,
           events.stream()
-              .map(e -> new JobStatus.VmStatus(e.deliveryId(), null, e.action().name(), e.jobId(), e.runnerName()))
+              // The host column says whether the event came marked as about a job Hangar serves.
+              .map(e -> new JobStatus.VmStatus(
+                  e.deliveryId(), e.knownHangarJob() ? "hangar-job" : null, e.action().name(), e.jobId(), e.runnerName()))
               .toList());
     }
   }
@@ -123,6 +125,21 @@ class TemporalJobDispatcherTest {
         .extracting(JobStatus.VmStatus::servedJobId)
         .containsExactly(2001L, 2002L);
     assertThat(stub(2002).status().vms()).extracting(JobStatus.VmStatus::vmName).containsExactly("b");
+    // The owner learns that a job Hangar serves took its runner; the job's own copy is plain.
+    assertThat(stub(2001).status().vms()).extracting(JobStatus.VmStatus::host).containsExactly(null, "hangar-job");
+    assertThat(stub(2002).status().vms()).extracting(JobStatus.VmStatus::host).containsOnlyNulls();
+  }
+
+  @Test
+  void aJobNotOursOnAHangarRunnerReachesItsOwnerUnmarked() throws Exception {
+    dispatcher.dispatch(job(2101), event(JobEvent.Action.QUEUED, 2101, null, "a"));
+
+    assertThat(dispatcher.notifyRunnerOwner(event(JobEvent.Action.IN_PROGRESS, 2102, Names.vmName(2101, 1), "b")))
+        .isEqualTo("hangar-job-2101");
+
+    assertThat(stub(2101).status().vms())
+        .extracting(JobStatus.VmStatus::servedJobId, JobStatus.VmStatus::host)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(2101L, null), org.assertj.core.groups.Tuple.tuple(2102L, null));
   }
 
   @Test
@@ -214,6 +231,6 @@ class TemporalJobDispatcherTest {
   private static JobEvent event(JobEvent.Action action, long jobId, String runner, String delivery) {
     return new JobEvent(
         action, jobId, runner, runner == null ? null : 1L,
-        action == JobEvent.Action.COMPLETED ? "success" : null, Instant.parse("2026-01-01T00:00:00Z"), delivery);
+        action == JobEvent.Action.COMPLETED ? "success" : null, Instant.parse("2026-01-01T00:00:00Z"), delivery, null);
   }
 }

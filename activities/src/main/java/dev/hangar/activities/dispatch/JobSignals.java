@@ -24,7 +24,8 @@ import java.util.Optional;
  * <p>The job's workflow is signalled-with-start with id {@link Names#workflowId}: conflict policy
  * USE_EXISTING, so duplicates and any order of events converge on one execution, and reuse policy
  * REJECT_DUPLICATE, so a late event after the job's workflow closed starts no second one. When the
- * event names a Hangar runner owned by another job's workflow, that workflow gets a plain signal.
+ * event names a Hangar runner owned by another job's workflow, that workflow gets a plain signal,
+ * marked {@link JobEvent#hangarJob()} when the job is one Hangar serves.
  */
 public final class JobSignals {
 
@@ -73,7 +74,9 @@ public final class JobSignals {
       runId = null;
       closed = true;
     }
-    return new Handover(closed, workflowId, runId, signalRunnerOwner(event, job.jobId()));
+    // Only jobs Hangar serves come this way: the owner's copy says so, which tells the owner that
+    // the job's own VM is free to serve the owner's job (a swap, see docs/architecture.md).
+    return new Handover(closed, workflowId, runId, signalRunnerOwner(event.ofHangarJob(), job.jobId()));
   }
 
   /**

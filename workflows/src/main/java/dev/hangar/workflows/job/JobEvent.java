@@ -13,6 +13,10 @@ import java.time.Instant;
  * @param conclusion the job's conclusion (completed only), for example {@code success}
  * @param at when GitHub says it happened, or when the gateway received it
  * @param deliveryId GitHub's delivery id ({@code X-GitHub-Delivery}), for tracing
+ * @param hangarJob {@code true} on the copy sent to the owner of the runner when Hangar serves the
+ *     job too (it has its own workflow and VMs, so a runner it took swaps with one of its own), or
+ *     {@code null} when that is not known: the job is not Hangar's, or the event came before this
+ *     was recorded
  */
 public record JobEvent(
     Action action,
@@ -21,7 +25,18 @@ public record JobEvent(
     Long runnerId,
     String conclusion,
     Instant at,
-    String deliveryId) {
+    String deliveryId,
+    Boolean hangarJob) {
+
+  /** This event, marked as about a job that Hangar serves too. */
+  public JobEvent ofHangarJob() {
+    return new JobEvent(action, jobId, runnerName, runnerId, conclusion, at, deliveryId, true);
+  }
+
+  /** Whether the event is known to be about a job that Hangar serves too. */
+  public boolean knownHangarJob() {
+    return Boolean.TRUE.equals(hangarJob);
+  }
 
   /** The {@code workflow_job} actions. */
   public enum Action {

@@ -34,6 +34,14 @@ public class JobWorkflowImpl implements JobWorkflow {
    */
   static final String UNSERVED_ATTEMPTS = "attempts-count-unserved-vms";
 
+  /**
+   * Workflow.getVersion change id: from version 1 on, jobs that swap runners with other Hangar jobs
+   * make no extra VM (a job whose VM another Hangar job took waits for that job's own VM), and a
+   * job that ran on another Hangar job's runner keeps its own VMs for that job. See
+   * docs/architecture.md, "Another job on our runner".
+   */
+  static final String SWAP_AWARE = "swap-aware-vms";
+
   /** Ends every give-up explanation: the cancel's reach is GitHub's, not Hangar's choice. */
   private static final String RUN_CANCELLED = "; run cancelled (GitHub cancels whole runs only)";
 
@@ -60,6 +68,10 @@ public class JobWorkflowImpl implements JobWorkflow {
   /** Null in histories recorded before jobs carried search attributes. */
   private SearchAttributesPublisher searchAttributes;
   private JobStateLog stateLog;
+  /** Whether this execution follows the swap-aware policy ({@link #SWAP_AWARE}). */
+  private boolean swapAware;
+  /** True while the job waits for the VM of a Hangar job that took its runner. */
+  private boolean awaitingSwap;
 
   @Override
   public JobOutcome run(JobRequest job, JobPolicy policy) {
@@ -117,6 +129,7 @@ public class JobWorkflowImpl implements JobWorkflow {
   private JobOutcome serve(TemplateRef template) {
     boolean countOnlyUnservedVms =
         Workflow.getVersion(UNSERVED_ATTEMPTS, Workflow.DEFAULT_VERSION, 1) == 1;
+    swapAware = Workflow.getVersion(SWAP_AWARE, Workflow.DEFAULT_VERSION, 1) == 1;
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
@@ -134,8 +147,14 @@ public class JobWorkflowImpl implements JobWorkflow {
       }
       VmLife vm = startVm(template);
       Workflow.await(() -> own.startedOrCompleted() || !vm.availableForOwnJob());
+      awaitSwapPartner(vm);
     }
-    vms.forEach(VmLife::releaseIfUnclaimed);
+    boolean keepForSwap = swapAware && ranOnAnotherHangarJobsRunner();
+    if (!keepForSwap) {
+      vms.forEach(VmLife::releaseIfUnclaimed);
+    } else if (vms.stream().anyMatch(vm -> vm.state() == VmLife.State.CLAIMING)) {
+      Async.procedure(this::withdrawClaimsAfterTheSwapWindow);
+    }
     if (result == JobOutcome.Result.COMPLETED && !own.completed()) {
       phase = Phase.RUNNING;
       if (!Workflow.await(policy.maxJobDuration(), own::completed)) {
@@ -144,8 +163,40 @@ public class JobWorkflowImpl implements JobWorkflow {
         cancelRunOnGitHub(detail);
       }
     }
-    retireAll();
+    retireAll(keepForSwap);
     return finish(result, detail);
+  }
+
+  /**
+   * Another job Hangar serves took this job's VM: that job's own VM, claimed or coming, is free
+   * for this job, and GitHub gives it the oldest queued job its labels fit. So this job waits up to
+   * the registration timeout to start on any runner before it makes its next VM.
+   */
+  private void awaitSwapPartner(VmLife vm) {
+    if (!swapAware || own.startedOrCompleted() || !vm.tookAnotherHangarJob()) {
+      return;
+    }
+    log.info("job {}: runner {} took Hangar job {}; waiting for that job's VM", job.jobId(), vm.vmName(), vm.servedJobId());
+    awaitingSwap = true;
+    Workflow.await(policy.registrationTimeout(), own::startedOrCompleted);
+    awaitingSwap = false;
+  }
+
+  /**
+   * Whether the job ran on a runner of another Hangar job's VM. That job waits for a VM, and this
+   * job's VMs that are coming or idle are its replacement.
+   */
+  private boolean ranOnAnotherHangarJobsRunner() {
+    return Names.ownerJobOfRunner(own.runnerName()).filter(owner -> owner != job.jobId()).isPresent();
+  }
+
+  /**
+   * The job whose runner this job took waits for a VM for at most the registration timeout; a
+   * claim still waiting for a host after that is no use to it, so it is withdrawn.
+   */
+  private void withdrawClaimsAfterTheSwapWindow() {
+    Workflow.sleep(policy.registrationTimeout());
+    vms.forEach(VmLife::releaseIfUnclaimed);
   }
 
   private VmLife startVm(TemplateRef template) {
@@ -155,9 +206,15 @@ public class JobWorkflowImpl implements JobWorkflow {
     return vm;
   }
 
-  /** Releases VMs whose runner took no job, and waits until every VM is deleted. */
-  private void retireAll() {
-    vms.forEach(VmLife::release);
+  /**
+   * Releases VMs whose runner took no job, and waits until every VM is deleted. VMs kept for a swap
+   * are not released: another job's work may still come to them, and each retires by itself at its
+   * registration timeout (or once the job its runner takes completes).
+   */
+  private void retireAll(boolean keepForSwap) {
+    if (!keepForSwap) {
+      vms.forEach(VmLife::release);
+    }
     awaitEveryVm();
   }
 
@@ -337,6 +394,9 @@ public class JobWorkflowImpl implements JobWorkflow {
     }
     if (newest == null) {
       return phase;
+    }
+    if (awaitingSwap) {
+      return Phase.AWAITING_START;
     }
     switch (newest.state()) {
       case CLAIMING:

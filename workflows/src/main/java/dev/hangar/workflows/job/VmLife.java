@@ -55,6 +55,8 @@ final class VmLife {
   private RunnerRef runner;
   private boolean runnerGone;
   private Long servedJobId;
+  /** Whether the job this VM's runner took is known to be one Hangar serves too (a swap). */
+  private boolean servedHangarJob;
   private boolean servedJobDone;
   private boolean releaseRequested;
   private boolean noHostInTime;
@@ -248,21 +250,21 @@ final class VmLife {
     state = State.RETIRED;
   }
 
-  /** Events about the job this VM's runner took, wherever that job belongs. */
+  /**
+   * Events about the job this VM's runner took, wherever that job belongs. A {@code completed}
+   * event for that job means the runner ran its one job and GitHub removed it (runners are
+   * ephemeral), so no removal is asked for.
+   */
   void onRunnerEvent(JobEvent event) {
     switch (event.action()) {
       case IN_PROGRESS:
         if (servedJobId == null && registrationStartedMillis > 0) {
           metrics.runnerTookJob(templateId, registrationStartedMillis);
         }
-        if (servedJobId == null || servedJobId == 0L) {
-          servedJobId = event.jobId();
-        }
+        takeServedJob(event);
         break;
       case COMPLETED:
-        if (servedJobId == null || servedJobId == 0L) {
-          servedJobId = event.jobId();
-        }
+        takeServedJob(event);
         if (servedJobId == event.jobId()) {
           servedJobDone = true;
           runnerGone = true;
@@ -270,6 +272,13 @@ final class VmLife {
         break;
       default:
         break;
+    }
+  }
+
+  private void takeServedJob(JobEvent event) {
+    if (servedJobId == null || servedJobId == 0L) {
+      servedJobId = event.jobId();
+      servedHangarJob = event.knownHangarJob();
     }
   }
 
@@ -294,6 +303,14 @@ final class VmLife {
   /** Whether this VM can still serve the workflow's own job. */
   boolean availableForOwnJob() {
     return servedJobId == null && state != State.RETIRING && state != State.RETIRED;
+  }
+
+  /**
+   * Whether this VM's runner took another job that Hangar serves too: that job's own VM, claimed
+   * or coming, is then free for this workflow's job.
+   */
+  boolean tookAnotherHangarJob() {
+    return servedHangarJob && servedJobId != null && servedJobId != job.jobId();
   }
 
   boolean noHostInTime() {

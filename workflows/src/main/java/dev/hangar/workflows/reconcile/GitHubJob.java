@@ -24,6 +24,6 @@ public record GitHubJob(
 
   /** The event a webhook would have carried for this state; {@code source} names the pass. */
   public JobEvent event(String source) {
-    return new JobEvent(action, request.jobId(), runnerName, runnerId, conclusion, at, source);
+    return new JobEvent(action, request.jobId(), runnerName, runnerId, conclusion, at, source, null);
   }
 }

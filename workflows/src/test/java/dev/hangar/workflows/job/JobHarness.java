@@ -55,6 +55,13 @@ final class JobHarness implements AutoCloseable {
         d.cancelRunOnManualCancel());
   }
 
+  /** The default policy with at most {@code maxAttempts} attempts. */
+  static JobPolicy withMaxAttempts(int maxAttempts) {
+    JobPolicy d = JobPolicy.defaults();
+    return new JobPolicy(maxAttempts, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
+        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+  }
+
   /** Claims go to the first host unless a test redirects them. */
   final FakePlacement placement;
 
@@ -128,6 +135,17 @@ final class JobHarness implements AutoCloseable {
     client.newWorkflowStub(JobWorkflow.class, Names.workflowId(workflowJobId)).event(event);
   }
 
+  /**
+   * Sends an event about a job Hangar serves as the gateway does: to the job's workflow, and to the
+   * workflow owning its runner, when that is another one, marked as about a Hangar job.
+   */
+  void sendLikeTheGateway(JobEvent e) {
+    signal(e.jobId(), e);
+    Names.ownerJobOfRunner(e.runnerName())
+        .filter(owner -> owner != e.jobId())
+        .ifPresent(owner -> signal(owner, e.ofHangarJob()));
+  }
+
   WorkflowOptions options(long jobId) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(Names.workflowId(jobId))
@@ -137,7 +155,8 @@ final class JobHarness implements AutoCloseable {
   }
 
   static JobEvent event(JobEvent.Action action, long jobId, String runner, String conclusion) {
-    return new JobEvent(action, jobId, runner, runner == null ? null : 7L, conclusion, Instant.parse("2026-01-01T00:00:00Z"), "d-" + jobId);
+    return new JobEvent(
+        action, jobId, runner, runner == null ? null : 7L, conclusion, Instant.parse("2026-01-01T00:00:00Z"), "d-" + jobId, null);
   }
 
   static JobEvent inProgress(long jobId, String runner) {

@@ -181,27 +181,152 @@ class JobWorkflowTest {
 
   @Test
   void runnersSwappingJobsServeBothAndLeakNoVm() {
-    h = new JobHarness(mac1);
-    h.start(job(8));
-    h.start(job(9));
-    h.awaitRunnerUp(8, 1);
-    h.awaitRunnerUp(9, 1);
+    startJobsWithRunnersUp(8, 9);
 
     // GitHub puts job 8 on job 9's runner and job 9 on job 8's runner. The gateway sends each
-    // event to the job's workflow and to the workflow that owns the runner.
-    sendLikeTheGateway(inProgress(8, "hangar-9-1"));
-    sendLikeTheGateway(inProgress(9, "hangar-8-1"));
-    sendLikeTheGateway(completed(8, "hangar-9-1", "success"));
-    sendLikeTheGateway(completed(9, "hangar-8-1", "failure"));
+    // event to the job's workflow and to the workflow that owns the runner. Job 9 learns first that
+    // its runner went to job 8, while its own job is still queued: it waits for job 8's VM.
+    h.sendLikeTheGateway(inProgress(8, "hangar-9-1"));
+    JobStatus waiting = h.awaitStatus(9, s -> s.vms().get(0).servedJobId() != null);
+    assertThat(waiting.phase()).isEqualTo(Phase.AWAITING_START);
+    h.sendLikeTheGateway(inProgress(9, "hangar-8-1"));
+    h.sendLikeTheGateway(completed(8, "hangar-9-1", "success"));
+    h.sendLikeTheGateway(completed(9, "hangar-8-1", "failure"));
 
     assertThat(h.result(8).conclusion()).isEqualTo("success");
     assertThat(h.result(9).conclusion()).isEqualTo("failure");
-    // Whichever event comes first, a workflow may briefly think its job still needs a VM; any
-    // such extra VM is deleted too.
-    assertThat(mac1.created).contains("hangar-8-1", "hangar-9-1");
+    // One VM and one GitHub call (the JIT configuration) per job: no extra VM, no removal.
+    assertThat(h.result(8).vmsCreated()).isEqualTo(1);
+    assertThat(h.result(9).vmsCreated()).isEqualTo(1);
+    assertThat(mac1.created).containsExactlyInAnyOrder("hangar-8-1", "hangar-9-1");
     assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
     assertThat(mac1.vms).as("no VM left").isEmpty();
-    assertThat(h.github.removed).doesNotContain("hangar-8-1", "hangar-9-1");
+    assertThat(h.github.removed).isEmpty();
+    assertThat(h.github.calls()).isEqualTo(2);
+    h.recordHistory(9, "runners-swapped");
+  }
+
+  @Test
+  void threeJobsSwappingRunnersInACycleUseThreeVmsAndThreeCalls() {
+    startJobsWithRunnersUp(22, 24);
+
+    // Job 22 runs on job 23's runner, 23 on 24's, 24 on 22's; all start before any completes.
+    long[][] jobAndRunnerOwner = {{22, 23}, {23, 24}, {24, 22}};
+    for (long[] run : jobAndRunnerOwner) {
+      h.sendLikeTheGateway(inProgress(run[0], Names.vmName(run[1], 1)));
+    }
+    for (long[] run : jobAndRunnerOwner) {
+      h.sendLikeTheGateway(completed(run[0], Names.vmName(run[1], 1), "success"));
+    }
+
+    assertEachServedOnOneVmWithOneCall(22, 24);
+  }
+
+  @Test
+  void aJobThatRanOnAnotherJobsRunnerKeepsItsIdleVmForThatJobAfterItCompletes() {
+    startJobsWithRunnersUp(40, 42);
+
+    // Job 41 runs and completes on job 40's runner while 40 and 42 are queued. Job 41's idle VM
+    // is not released when its job completes: it is the replacement for job 40's.
+    h.sendLikeTheGateway(inProgress(41, "hangar-40-1"));
+    h.sendLikeTheGateway(completed(41, "hangar-40-1", "success"));
+    h.awaitStatus(41, s -> s.phase() == Phase.CLEANING_UP);
+    assertThat(h.github.removed).isEmpty();
+    // GitHub gives that VM the oldest queued job, 42; 42's VM then goes to 40.
+    h.sendLikeTheGateway(inProgress(42, "hangar-41-1"));
+    h.sendLikeTheGateway(inProgress(40, "hangar-42-1"));
+    h.sendLikeTheGateway(completed(42, "hangar-41-1", "success"));
+    h.sendLikeTheGateway(completed(40, "hangar-42-1", "success"));
+
+    assertEachServedOnOneVmWithOneCall(40, 42);
+  }
+
+  @Test
+  void aSwappedJobsVmThatNoJobTakesRetiresAtTheRegistrationTimeout() {
+    startJobsWithRunnersUp(43, 44);
+
+    // Job 44 runs on job 43's runner; job 43 is then cancelled before any runner took it.
+    h.sendLikeTheGateway(inProgress(44, "hangar-43-1"));
+    h.sendLikeTheGateway(completed(43, null, "cancelled"));
+    h.sendLikeTheGateway(completed(44, "hangar-43-1", "success"));
+    // Job 44 completed but keeps its idle VM: another job may still be given it.
+    assertThat(h.awaitStatus(44, s -> s.phase() == Phase.CLEANING_UP).vms())
+        .extracting(JobStatus.VmStatus::state)
+        .containsExactly("IDLE");
+    assertThat(h.github.removed).isEmpty();
+
+    // None is: the VM retires at its registration timeout and the workflow ends.
+    assertThat(h.result(44).result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(h.result(43).vmsCreated()).isEqualTo(1);
+    assertThat(mac1.created).containsExactlyInAnyOrder("hangar-43-1", "hangar-44-1");
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    assertThat(h.github.removed).containsExactly("hangar-44-1");
+  }
+
+  @Test
+  void whenTheSwapPartnersVmNeverComesTheJobMakesItsNextVmAfterTheRegistrationTimeout() {
+    h = new JobHarness(mac1);
+    h.start(job(45));
+    h.awaitRunnerUp(45, 1);
+
+    // Job 46 is Hangar's, but its VM never comes (its workflow is not even running).
+    h.signal(45, inProgress(46, "hangar-45-1").ofHangarJob());
+    h.awaitStatus(45, s -> s.vms().get(0).servedJobId() != null);
+    h.env.sleep(h.policy.registrationTimeout().minusSeconds(5));
+    JobStatus stillWaiting = h.awaitStatus(45, s -> s.phase() == Phase.AWAITING_START);
+    assertThat(stillWaiting.attempt()).isEqualTo(1);
+    assertThat(mac1.created).containsExactly("hangar-45-1");
+
+    h.env.sleep(Duration.ofSeconds(6));
+    h.awaitRunnerUp(45, 2);
+    h.signal(45, inProgress(45, "hangar-45-2"));
+    h.signal(45, completed(45, "hangar-45-2", "success"));
+    h.signal(45, completed(46, "hangar-45-1", "success"));
+
+    JobOutcome outcome = h.result(45);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(outcome.vmsCreated()).isEqualTo(2);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    assertThat(h.github.removed).isEmpty();
+    assertThat(h.github.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void anEndlessChainOfSwapsStillEndsAtTheAttemptsLimit() {
+    h = new JobHarness(mac1);
+    h.policy = JobHarness.withMaxAttempts(1);
+    h.start(job(47));
+
+    // Every runner job 47 makes goes to another Hangar job whose VM never serves 47.
+    for (int vm = 1; vm <= 4; vm++) {
+      h.awaitRunnerUp(47, vm);
+      h.signal(47, inProgress(470 + vm, Names.vmName(47, vm)).ofHangarJob());
+      h.signal(47, completed(470 + vm, Names.vmName(47, vm), "success"));
+      int taken = vm;
+      h.awaitStatus(47, s -> s.vms().get(taken - 1).servedJobId() != null);
+      h.env.sleep(h.policy.registrationTimeout().plusSeconds(1));
+    }
+
+    JobOutcome outcome = h.result(47);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
+    assertThat(outcome.vmsCreated()).isEqualTo(4);
+    assertThat(h.github.cancelledRuns).containsExactly(470L);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+  }
+
+  @Test
+  void aJobStartedOnARunnerNotHangarsReleasesItsIdleVmAsBefore() {
+    h = new JobHarness(mac1);
+    h.start(job(48));
+    h.awaitRunnerUp(48, 1);
+
+    h.sendLikeTheGateway(inProgress(48, "mac-mini-7"));
+    h.sendLikeTheGateway(completed(48, "mac-mini-7", "success"));
+
+    JobOutcome outcome = h.result(48);
+    assertThat(outcome.vmsCreated()).isEqualTo(1);
+    assertThat(mac1.deleted).containsExactly("hangar-48-1");
+    assertThat(h.github.removed).containsExactly("hangar-48-1");
   }
 
   @Test
@@ -212,20 +337,21 @@ class JobWorkflowTest {
     h.awaitRunnerUp(10, 1);
     h.awaitRunnerUp(11, 1);
 
-    // Job 11 runs on job 10's runner; job 10 is still queued, so its workflow makes another VM.
-    sendLikeTheGateway(inProgress(11, "hangar-10-1"));
+    // Job 11 runs on job 10's runner; job 10 is still queued. Job 10's workflow is not told that
+    // job 11 is Hangar's (as from a gateway that did not yet say so), so it makes another VM.
+    sendUnmarked(inProgress(11, "hangar-10-1"));
     JobStatus second = h.awaitRunnerUp(10, 2);
     assertThat(second.vms().get(0).servedJobId()).isEqualTo(11L);
 
-    sendLikeTheGateway(inProgress(10, "hangar-10-2"));
-    sendLikeTheGateway(completed(10, "hangar-10-2", "success"));
-    sendLikeTheGateway(completed(11, "hangar-10-1", "success"));
+    h.sendLikeTheGateway(inProgress(10, "hangar-10-2"));
+    h.sendLikeTheGateway(completed(10, "hangar-10-2", "success"));
+    sendUnmarked(completed(11, "hangar-10-1", "success"));
 
     assertThat(h.result(10).vmsCreated()).isEqualTo(2);
     assertThat(h.result(11).vmsCreated()).isEqualTo(1);
     assertThat(mac1.created).containsExactlyInAnyOrder("hangar-10-1", "hangar-10-2", "hangar-11-1");
     assertThat(mac1.vms).as("no VM left").isEmpty();
-    // Job 11's own runner never got a job: it was removed from GitHub when its job completed.
+    // Job 11's own runner never got a job: it was removed from GitHub at its registration timeout.
     assertThat(h.github.removed).containsExactly("hangar-11-1");
     h.recordHistory(10, "runner-took-another-job");
   }
@@ -233,9 +359,7 @@ class JobWorkflowTest {
   @Test
   void aVmWhoseRunnerServedAnotherJobDoesNotUseUpAnAttempt() {
     h = new JobHarness(mac1);
-    JobPolicy d = JobPolicy.defaults();
-    h.policy = new JobPolicy(2, d.registrationTimeout(), d.maxJobDuration(), d.maxPlacementWait(),
-        d.hostTimeout(), d.vmCheckInterval(), d.cancelRunOnManualCancel());
+    h.policy = JobHarness.withMaxAttempts(2);
     h.start(job(19));
     h.awaitRunnerUp(19, 1);
 
@@ -434,12 +558,39 @@ class JobWorkflowTest {
     LoggerFactory.getLogger(JobWorkflowTest.class).info("history events of a 5-attempt, 6 h job: {}", events);
   }
 
-  /** Sends an event to its job's workflow and to the owner of its runner, as the gateway does. */
-  private void sendLikeTheGateway(JobEvent e) {
-    h.signal(e.jobId(), e);
-    Names.ownerJobOfRunner(e.runnerName())
-        .filter(owner -> owner != e.jobId())
-        .ifPresent(owner -> h.signal(owner, e));
+  /** Starts jobs {@code first} to {@code last} and waits until each has its first runner up. */
+  private void startJobsWithRunnersUp(long first, long last) {
+    h = new JobHarness(mac1);
+    for (long job = first; job <= last; job++) {
+      h.start(job(job));
+    }
+    for (long job = first; job <= last; job++) {
+      h.awaitRunnerUp(job, 1);
+    }
   }
 
+  /**
+   * Jobs {@code first} to {@code last} all succeeded on one VM each, every VM is deleted, and GitHub
+   * was called once per job (its runner's JIT configuration), with no removal.
+   */
+  private void assertEachServedOnOneVmWithOneCall(long first, long last) {
+    List<String> ownVms = new java.util.ArrayList<>();
+    for (long job = first; job <= last; job++) {
+      JobOutcome outcome = h.result(job);
+      assertThat(outcome.conclusion()).isEqualTo("success");
+      assertThat(outcome.vmsCreated()).as("VMs of job %d", job).isEqualTo(1);
+      ownVms.add(Names.vmName(job, 1));
+    }
+    assertThat(mac1.created).containsExactlyInAnyOrderElementsOf(ownVms);
+    assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(ownVms);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    assertThat(h.github.removed).isEmpty();
+    assertThat(h.github.calls()).isEqualTo(ownVms.size());
+  }
+
+  /** Sends an event to its job's workflow and, unmarked, to the owner of its runner. */
+  private void sendUnmarked(JobEvent e) {
+    h.signal(e.jobId(), e);
+    Names.ownerJobOfRunner(e.runnerName()).ifPresent(owner -> h.signal(owner, e));
+  }
 }
