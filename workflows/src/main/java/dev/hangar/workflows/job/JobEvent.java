@@ -1,5 +1,6 @@
 package dev.hangar.workflows.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 
 /**
@@ -18,6 +19,7 @@ import java.time.Instant;
  *     {@code null} when that is not known: the job is not Hangar's, or the event came before this
  *     was recorded
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record JobEvent(
     Action action,
     long jobId,

@@ -1,5 +1,6 @@
 package dev.hangar.workflows.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param htmlUrl the job's page on GitHub
  * @param installationId the GitHub App installation that sent it, or {@code null}
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record JobRequest(
     long jobId,
     long runId,
