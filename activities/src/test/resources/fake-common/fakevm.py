@@ -7,8 +7,9 @@ import signal
 import time
 
 FAKE_RUNNER = r"""#!/bin/bash
-# fake GitHub Actions runner (fake anka / fake tart): takes --jitconfig, runs the job hooks like the
-# real runner, and ends when $HOME/.fake-runner-finish appears; its content is the exit code.
+# fake GitHub Actions runner (fake anka / fake tart): takes --jitconfig, or nothing once config.sh
+# has configured it, runs the job hooks like the real runner, and ends when
+# $HOME/.fake-runner-finish appears; its content is the exit code.
 config=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -16,7 +17,10 @@ while [ $# -gt 0 ]; do
     *) echo "fake runner: unknown argument $1" >&2; exit 64 ;;
   esac
 done
-[ -n "$config" ] || { echo "fake runner: --jitconfig is required" >&2; exit 64; }
+if [ -z "$config" ]; then
+  [ -f "$(dirname "$0")/.runner" ] || { echo "fake runner: not configured and no --jitconfig" >&2; exit 64; }
+  config="configured:$(cat "$(dirname "$0")/.runner")"
+fi
 printf '%s' "$config" > "$HOME/.fake-runner-received"
 if [ -n "${ACTIONS_RUNNER_HOOK_JOB_STARTED:-}" ] && ! /bin/bash -e "$ACTIONS_RUNNER_HOOK_JOB_STARTED"; then
   # as GitHub's runner: a failing job-started hook fails the job, whose steps never run
@@ -26,6 +30,28 @@ fi
 while [ ! -f "$HOME/.fake-runner-finish" ]; do sleep 0.1; done
 if [ -n "${ACTIONS_RUNNER_HOOK_JOB_COMPLETED:-}" ]; then /bin/bash "$ACTIONS_RUNNER_HOOK_JOB_COMPLETED"; fi
 exit "$(cat "$HOME/.fake-runner-finish")"
+"""
+
+
+FAKE_CONFIG = r"""#!/bin/bash
+# fake config.sh: takes GitHub's registration flags, checks the required ones and that each value is
+# one argument, records them one a line in $HOME/.fake-runner-configured and writes .runner.
+set -u
+: > "$HOME/.fake-runner-configured"
+seen=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --unattended|--ephemeral|--disableupdate) seen="$seen $1"; printf '%s\n' "$1" >> "$HOME/.fake-runner-configured"; shift ;;
+    --url|--token|--name|--labels|--runnergroup|--work)
+      [ $# -ge 2 ] || { echo "fake config: $1 needs a value" >&2; exit 64; }
+      seen="$seen $1"; printf '%s=%s\n' "$1" "$2" >> "$HOME/.fake-runner-configured"; shift 2 ;;
+    *) echo "fake config: unknown argument $1" >&2; exit 64 ;;
+  esac
+done
+for required in --unattended --ephemeral --url --token --name; do
+  case "$seen " in *" $required "*) ;; *) echo "fake config: $required is required" >&2; exit 64 ;; esac
+done
+printf 'configured' > "$(dirname "$0")/.runner"
 """
 
 
@@ -63,12 +89,16 @@ def use_failure(config_file, config, command, stage):
 
 
 def write_fake_runner(home):
-    """Puts the fake runner at <home>/actions-runner/run.sh, as a template's disk has it."""
+    """Puts the fake runner at <home>/actions-runner/run.sh and config.sh, as a template's disk has it."""
     os.makedirs(os.path.join(home, "actions-runner"))
     runner = os.path.join(home, "actions-runner", "run.sh")
     with open(runner, "w") as f:
         f.write(FAKE_RUNNER)
     os.chmod(runner, 0o755)
+    config = os.path.join(home, "actions-runner", "config.sh")
+    with open(config, "w") as f:
+        f.write(FAKE_CONFIG)
+    os.chmod(config, 0o755)
 
 
 def kill_process_groups(pgids_file):

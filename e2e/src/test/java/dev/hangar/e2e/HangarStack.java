@@ -90,6 +90,17 @@ final class HangarStack implements AutoCloseable {
       String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
       Map<String, String> reconciler)
       throws Exception {
+    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, Map.of());
+  }
+
+  /**
+   * @param gitHub more {@code hangar.github.*} of the gateway, for example {@code
+   *     runner-registration: registration-token}
+   */
+  HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
+      Map<String, String> reconciler, Map<String, String> gitHub)
+      throws Exception {
     this.runners = runners;
     this.hostSettings = Map.copyOf(hostSettings);
     this.workDir = Path.of("target", "e2e", name).toAbsolutePath();
@@ -112,7 +123,7 @@ final class HangarStack implements AutoCloseable {
         GitHubEmulator.start(
             EmulatorConfig.defaults().withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret));
     github.addRepository(OWNER, REPO, true);
-    writeGatewayConfig(gatewayConfig, jobPolicy, reconciler);
+    writeGatewayConfig(gatewayConfig, jobPolicy, reconciler, gitHub);
     for (String hostId : hostIds) {
       Path root = workDir.resolve("hosts").resolve(hostId);
       hostRoots.put(hostId, root);
@@ -223,11 +234,12 @@ final class HangarStack implements AutoCloseable {
     return webhookSecret + "\n" + secretsKey + "\n" + EmulatorConfig.DEFAULT_TOKEN;
   }
 
-  private void writeGatewayConfig(Path file, Map<String, String> jobPolicy, Map<String, String> reconciler)
-      throws IOException {
+  private void writeGatewayConfig(Path file, Map<String, String> jobPolicy, Map<String, String> reconciler,
+      Map<String, String> gitHub) throws IOException {
     StringBuilder yml = new StringBuilder();
     yml.append("hangar:\n");
     yml.append("  github:\n    api-url: ").append(github.baseUrl()).append('\n');
+    gitHub.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
     yml.append("  job:\n");
     jobPolicy.forEach((k, v) -> yml.append("    ").append(k).append(": ").append(v).append('\n'));
     if (!reconciler.isEmpty()) {

@@ -79,6 +79,7 @@ final class ApiHandler implements HttpHandler {
   private final String apiPath;
   /** Where the server is, without the API path: the runner service and web URLs live here. */
   private final String root;
+  private final Map<String, TokenScope> registrationTokens = new java.util.concurrent.ConcurrentHashMap<>();
   private final BiConsumer<EmulatorState.Job, String> jobEvents;
   private final RunnerStarvation starvation;
   private final List<Route> routes = new ArrayList<>();
@@ -326,36 +327,46 @@ final class ApiHandler implements HttpHandler {
       labelNames.add(label.asText());
     }
     String workFolder = body.path("work_folder").asText("_work");
-    EmulatorState.Repo repo = request.repo();
+    EmulatorState.Runner runner = addRunner(request.repo(), org, name.asText(), labelNames, group.asLong(), workFolder);
+    ObjectNode out = mapper.createObjectNode();
+    out.set("runner", renderer.runner(runner));
+    out.put("encoded_jit_config", runner.jitConfig);
+    return new Reply(201, out);
+  }
+
+  /**
+   * A new runner of {@code repo}, or of {@code org} when not null, in group {@code groupId}: 409 if
+   * the name is taken, 404 if the organisation has no such group. Its credential is a JIT
+   * configuration, whether GitHub made it for generate-jitconfig or for a registration by token.
+   */
+  EmulatorState.Runner addRunner(EmulatorState.Repo repo, String org, String runnerName, List<String> labelNames,
+      long groupId, String workFolder) throws IOException {
     EmulatorState.Runner runner;
     synchronized (state) {
       boolean taken = org == null
-          ? state.runnerByName(repo, name.asText()).isPresent()
-          : state.orgRunnerByName(org, name.asText()).isPresent();
+          ? state.runnerByName(repo, runnerName).isPresent()
+          : state.orgRunnerByName(org, runnerName).isPresent();
       if (taken) {
         throw new ApiError(409,
-            "Already exists - A runner with the name " + name.asText() + " already exists.",
+            "Already exists - A runner with the name " + runnerName + " already exists.",
             RUNNERS_DOCS + (org == null
                 ? "#create-configuration-for-a-just-in-time-runner-for-a-repository"
                 : "#create-configuration-for-a-just-in-time-runner-for-an-organization"));
       }
       String poolName = "Default";
       if (org != null) {
-        poolName = state.runnerGroups(org).stream().filter(g -> g.id() == group.asLong())
+        poolName = state.runnerGroups(org).stream().filter(g -> g.id() == groupId)
             .map(EmulatorState.RunnerGroup::name).findFirst()
             .orElseThrow(ApiError::notFound);
       }
       long id = state.nextRunnerId();
       String gitHubPath = org == null ? repo.fullName() : org;
       runner = state.addRunner(new EmulatorState.Runner(
-          id, repo, org, org == null ? Set.of() : state.orgsServedFrom(org), name.asText(), labelNames, group.asLong(),
-          jitConfig(id, name.asText(), group.asLong(), poolName, gitHubPath, workFolder),
-          starvation.starve(name.asText())));
+          id, repo, org, org == null ? Set.of() : state.orgsServedFrom(org), runnerName, labelNames, groupId,
+          jitConfig(id, runnerName, groupId, poolName, gitHubPath, workFolder),
+          starvation.starve(runnerName)));
     }
-    ObjectNode out = mapper.createObjectNode();
-    out.set("runner", renderer.runner(runner));
-    out.put("encoded_jit_config", runner.jitConfig);
-    return new Reply(201, out);
+    return runner;
   }
 
   /**
@@ -449,16 +460,69 @@ final class ApiHandler implements HttpHandler {
     return new Reply(204, null);
   }
 
-  Reply registrationToken(Request request) {
+  private Reply registrationToken(Request request) {
+    return registrationToken(request, null);
+  }
+
+  /**
+   * {@code POST …/actions/runners/registration-token} of the request's repository, or of {@code
+   * org} when not null: a token good for one hour, for registrations in that repository or
+   * organisation (or enterprise) only.
+   */
+  Reply registrationToken(Request request, String org) {
     StringBuilder token = new StringBuilder();
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     for (int i = 0; i < 29; i++) {
       token.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
     }
+    Instant expiresAt = Instant.now().plusSeconds(3600);
+    registrationTokens.put(token.toString(),
+        new TokenScope(org != null ? org : request.repo().fullName(), expiresAt));
     ObjectNode out = mapper.createObjectNode();
     out.put("token", token.toString());
-    out.put("expires_at", Renderer.iso(Instant.now().plusSeconds(3600)));
+    out.put("expires_at", Renderer.iso(expiresAt));
     return new Reply(201, out);
+  }
+
+  /** What a registration token may register, and until when. */
+  record TokenScope(String scope, Instant expiresAt) {}
+
+  /**
+   * What {@code config.sh --url URL --token TOKEN} does: registers a runner with a registration
+   * token, as GitHub does (404 Not Found for a token that is wrong, expired or made for another
+   * repository or organisation) and answers the new runner's credential (a JIT configuration).
+   */
+  String registerWithToken(String url, String token, String runnerName, List<String> labels, String group,
+      String workFolder) throws IOException {
+    TokenScope scope = registrationTokens.get(token);
+    String prefix = root + "/";
+    String path = url.startsWith(prefix) ? url.substring(prefix.length()).replaceAll("/+$", "") : "";
+    if (scope == null || !Instant.now().isBefore(scope.expiresAt()) || !scope.scope().equalsIgnoreCase(path)) {
+      throw ApiError.notFound();
+    }
+    if (runnerName == null || runnerName.isBlank() || labels.isEmpty()) {
+      throw invalid("Invalid request.\n\nA runner needs a name and labels.");
+    }
+    String[] parts = path.split("/");
+    if (parts.length == 2 && !path.startsWith(EmulatorState.ENTERPRISES)) {
+      EmulatorState.Repo repo = state.repo(parts[0], parts[1]).orElseThrow(ApiError::notFound);
+      return addRunner(repo, null, runnerName, labels, 1, workFolder).jitConfig;
+    }
+    long groupId = group == null ? 1 : state.runnerGroups(path).stream()
+        .filter(g -> g.name().equalsIgnoreCase(group)).map(EmulatorState.RunnerGroup::id).findFirst()
+        .orElseThrow(ApiError::notFound);
+    return addRunner(null, path, runnerName, labels, groupId, workFolder).jitConfig;
+  }
+
+  /** Moves every registration token's expiry {@code by} earlier, as if that much time had passed. */
+  void ageRegistrationTokens(java.time.Duration by) {
+    registrationTokens.replaceAll((token, scope) -> new TokenScope(scope.scope(), scope.expiresAt().minus(by)));
+  }
+
+  /** Whether {@code token} is a live registration token for {@code scope}. */
+  boolean registrationTokenValid(String token, String scope) {
+    TokenScope found = registrationTokens.get(token);
+    return found != null && Instant.now().isBefore(found.expiresAt()) && found.scope().equalsIgnoreCase(scope);
   }
 
   private ObjectNode rateLimitOverview() {

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class ControlHandler implements HttpHandler {
 
+  private static final Pattern IGNORE_CANCEL = Pattern.compile("/_emulator/runs/(\\d+)/ignore-cancel");
   private static final Pattern JOB_ACTION = Pattern.compile("/_emulator/jobs/(\\d+)/(start|complete|deliver)");
 
   private final ObjectMapper mapper;
@@ -67,6 +68,11 @@ final class ControlHandler implements HttpHandler {
         case "complete" -> emulator.completeJob(id, body.path("conclusion").asText("success"));
         default -> emulator.deliverWorkflowJob(id, required(body, "action"));
       };
+    }
+    Matcher ignoreCancel = IGNORE_CANCEL.matcher(path);
+    if ("POST".equals(method) && ignoreCancel.matches()) {
+      emulator.ignoreCancel(Long.parseLong(ignoreCancel.group(1)));
+      return null;
     }
     String route = method + " " + path;
     switch (route) {
@@ -173,6 +179,17 @@ final class ControlHandler implements HttpHandler {
         emulator.setRateLimit(body.path("limit").asInt(5000), body.path("remaining").asInt(5000),
             Instant.ofEpochSecond(body.path("reset").asLong(Instant.now().plusSeconds(3600).getEpochSecond())));
         return null;
+      }
+      case "POST /_emulator/runner/register" -> {
+        List<String> labels = new ArrayList<>();
+        body.path("labels").forEach(l -> labels.add(l.asText()));
+        String group = body.hasNonNull("runner_group") ? body.get("runner_group").asText() : null;
+        try {
+          return Map.of("encoded_jit_config", emulator.registerWithToken(
+              required(body, "url"), required(body, "token"), required(body, "name"), labels, group));
+        } catch (IllegalArgumentException e) {
+          throw new UnknownRunnerException(e.getMessage());
+        }
       }
       case "POST /_emulator/runner/claim" -> {
         Optional<JobInfo> job = emulator.claim(required(body, "encoded_jit_config"));

@@ -39,6 +39,8 @@ final class EmulatorState {
     String status = "queued";
     String conclusion;
     Instant updatedAt;
+    /** The run does not stop on {@code cancel}, as one stuck in a step; only force-cancel stops it. */
+    boolean ignoresCancel;
 
     Run(long id, Repo repo, Instant now) {
       this.id = id;

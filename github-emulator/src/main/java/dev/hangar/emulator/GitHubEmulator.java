@@ -35,6 +35,7 @@ public final class GitHubEmulator implements AutoCloseable {
   private final EmulatorConfig config;
   private final ObjectMapper mapper = new ObjectMapper();
   private final EmulatorState state = new EmulatorState();
+  private final ApiHandler api;
   private final Faults faults = new Faults();
   private final CallLog calls = new CallLog();
   private final RateLimit rateLimit;
@@ -60,7 +61,7 @@ public final class GitHubEmulator implements AutoCloseable {
     this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
     this.hooks = new WebhookQueue(this::send, this::record);
     this.appAuth = new AppAuth(config.app(), config.clock());
-    ApiHandler api = new ApiHandler(
+    this.api = new ApiHandler(
         mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
         this::deliverConfigured, starvation, appAuth, config.apiPath());
     new HookRoutes(mapper, this, baseUrl).register(api::route);
@@ -232,6 +233,45 @@ public final class GitHubEmulator implements AutoCloseable {
   /** A job as it is now. */
   public Optional<JobInfo> job(long jobId) {
     return state.job(jobId).map(EmulatorState.Job::info);
+  }
+
+  /**
+   * The runner protocol of {@code config.sh}: registers runner {@code name} with a registration
+   * token for {@code url} (the repository's, organisation's or enterprise's page), as GitHub does;
+   * {@code group} is a runner group's name, or {@code null} for Default. Answers the runner's
+   * credential, which {@link #claim} and {@link #finish} take like a JIT configuration.
+   *
+   * @throws IllegalArgumentException "Not Found" (GitHub's answer) for a token that is wrong,
+   *     expired (tokens last one hour) or made for another repository or organisation
+   */
+  public String registerWithToken(String url, String token, String name, List<String> labels, String group) {
+    try {
+      return api.registerWithToken(url, token, name, List.copyOf(labels), group, "_work");
+    } catch (ApiError e) {
+      throw new IllegalArgumentException(e.status + " " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every registration token handed out so far expires {@code by} earlier (1 hour: all expired). */
+  public void expireRegistrationTokens(Duration by) {
+    api.ageRegistrationTokens(by);
+  }
+
+  /** Whether {@code token} is a live registration token for {@code scope} ({@code owner/repo} or an organisation). */
+  public boolean registrationTokenValid(String token, String scope) {
+    return api.registrationTokenValid(token, scope);
+  }
+
+  /**
+   * The run ignores {@code cancel}, as a run stuck in a step that does not react to the signal:
+   * GitHub accepts the cancel (202) and the run goes on until {@code force-cancel}.
+   */
+  public void ignoreCancel(long runId) {
+    synchronized (state) {
+      state.run(runId).orElseThrow(() -> unknown("run", runId)).ignoresCancel = true;
+    }
   }
 
   /** A run as it is now. */

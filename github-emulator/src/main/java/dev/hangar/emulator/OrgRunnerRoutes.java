@@ -76,7 +76,7 @@ final class OrgRunnerRoutes {
     route.accept(level.list, this::list);
     route.accept(level.get, r -> new ApiHandler.Reply(200, renderer.runner(runner(r))));
     route.accept(level.delete, this::delete);
-    route.accept(level.registrationToken, api::registrationToken);
+    route.accept(level.registrationToken, r -> api.registrationToken(r, org(r)));
     route.accept(level.groups, this::groups);
   }
 

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** A repository's workflow runs and jobs: get, list, cancel. */
+/** A repository's workflow runs and jobs: get, list, cancel, force-cancel. */
 final class RunRoutes {
 
   private static final String RUNS_DOCS = "https://docs.github.com/rest/actions/workflow-runs";
@@ -33,8 +33,8 @@ final class RunRoutes {
     route.accept(Endpoints.GET_RUN, r -> new ApiHandler.Reply(200, renderer.run(run(r))));
     route.accept(Endpoints.LIST_RUNS, this::listRuns);
     route.accept(Endpoints.LIST_RUN_JOBS, this::listRunJobs);
-    route.accept(Endpoints.CANCEL_RUN, this::cancelRun);
-    route.accept(Endpoints.FORCE_CANCEL_RUN, this::cancelRun);
+    route.accept(Endpoints.CANCEL_RUN, r -> cancelRun(r, false));
+    route.accept(Endpoints.FORCE_CANCEL_RUN, r -> cancelRun(r, true));
   }
 
   /**
@@ -69,13 +69,20 @@ final class RunRoutes {
         200, out, api.link(request, page, perPage, all.size(), "/actions/runs/" + run.id + "/jobs"));
   }
 
-  private ApiHandler.Reply cancelRun(ApiHandler.Request request) {
+  /**
+   * Cancel, or force-cancel: 409 for a completed run, else 202. A run that ignores cancel (see
+   * {@link GitHubEmulator#ignoreCancel}) is accepted but goes on until it is force-cancelled.
+   */
+  private ApiHandler.Reply cancelRun(ApiHandler.Request request, boolean force) {
     List<EmulatorState.Job> cancelled = new ArrayList<>();
     synchronized (state) {
       EmulatorState.Run run = run(request);
       if ("completed".equals(run.status)) {
         throw new ApiError(409, "Cannot cancel a workflow run that is completed.",
-            RUNS_DOCS + "#cancel-a-workflow-run");
+            RUNS_DOCS + (force ? "#force-cancel-a-workflow-run" : "#cancel-a-workflow-run"));
+      }
+      if (run.ignoresCancel && !force) {
+        return new ApiHandler.Reply(202, mapper.createObjectNode());
       }
       for (EmulatorState.Job job : state.jobsOf(run)) {
         if (!"completed".equals(job.status)) {

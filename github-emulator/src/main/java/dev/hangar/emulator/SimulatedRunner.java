@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  *   <li>writes {@code exit-code} ({@code 0}) next to {@code .jitconfig} and exits 0.
  * </ol>
  *
+ * <p>With {@code hangar.github.runner-registration: registration-token} the file holds instead, after
+ * the line {@code # hangar runner registration v1}, what {@code config.sh} needs ({@code url=},
+ * {@code token=}, {@code name=}, {@code labels=}, {@code group=}): the runner first registers
+ * itself like {@code config.sh --unattended --ephemeral} ({@code POST <root>/_emulator/runner/register},
+ * where GitHub refuses a wrong, expired or foreign token with 404, then the runner exits with
+ * {@link #EXIT_REGISTRATION_REFUSED}) and goes on with the credential it got, as above.
+ *
  * <p>If the runner is removed from GitHub while it waits, it exits with {@link #EXIT_REMOVED}; if
  * the service stays unreachable for {@link #GIVE_UP_AFTER}, with {@link #EXIT_UNREACHABLE}. It never
  * prints its configuration.
@@ -47,6 +54,12 @@ public final class SimulatedRunner {
 
   /** The configuration is missing or unreadable. */
   public static final int EXIT_BAD_CONFIG = 5;
+
+  /** GitHub refused the registration token (wrong, expired, or for another repository). */
+  public static final int EXIT_REGISTRATION_REFUSED = 6;
+
+  /** The first line of a registration by token; see the class description. */
+  static final String REGISTRATION_HEADER = "# hangar runner registration v1";
 
   /** How long the service may stay unreachable before the runner gives up. */
   public static final Duration GIVE_UP_AFTER = Duration.ofSeconds(60);
@@ -76,10 +89,20 @@ public final class SimulatedRunner {
     URI service;
     try {
       jitConfig = Files.readString(dir.resolve(".jitconfig"), StandardCharsets.UTF_8).trim();
+      if (jitConfig.startsWith(REGISTRATION_HEADER)) {
+        Optional<String> registered = register(jitConfig);
+        if (registered.isEmpty()) {
+          return EXIT_REGISTRATION_REFUSED;
+        }
+        jitConfig = registered.get();
+      }
       service = JitConfigs.serverUrl(jitConfig);
     } catch (IOException | IllegalArgumentException e) {
       LOG.error("cannot read the JIT configuration in {}: {}", dir, e.getMessage());
       return EXIT_BAD_CONFIG;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
     }
     LOG.info("runner configured; polling {} for a job", service);
     try {
@@ -106,6 +129,50 @@ public final class SimulatedRunner {
       LOG.error("runner failed: {}", e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * What {@code config.sh} does with a registration token: registers the runner; its credential,
+   * or empty if GitHub refused the token.
+   */
+  private Optional<String> register(String file) throws IOException, InterruptedException {
+    java.util.Map<String, String> values = new java.util.HashMap<>();
+    file.lines().skip(1).forEach(line -> {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        values.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    });
+    String url = values.getOrDefault("url", "");
+    URI page = URI.create(url);
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("url", url);
+    body.put("token", values.getOrDefault("token", ""));
+    body.put("name", values.getOrDefault("name", ""));
+    for (String label : values.getOrDefault("labels", "").split(",")) {
+      if (!label.isBlank()) {
+        body.withArray("labels").add(label);
+      }
+    }
+    if (values.containsKey("group")) {
+      body.put("runner_group", values.get("group"));
+    }
+    URI register = URI.create(page.getScheme() + "://" + page.getRawAuthority() + JitConfigs.RUNNER_SERVICE_PATH
+        + "register");
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(register)
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() == 404) {
+      LOG.error("GitHub refused the registration token (404 Not Found)");
+      return Optional.empty();
+    }
+    if (answer.statusCode() != 201) {
+      throw new IOException("registration answered " + answer.statusCode());
+    }
+    LOG.info("runner registered with a registration token");
+    return Optional.of(MAPPER.readTree(answer.body()).path("encoded_jit_config").asText());
   }
 
   /** Polls until GitHub hands out a job; empty if the runner was removed meanwhile. */

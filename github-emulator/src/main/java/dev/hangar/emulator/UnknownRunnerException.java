@@ -5,6 +5,10 @@ final class UnknownRunnerException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  UnknownRunnerException(String message) {
+    super(message);
+  }
+
   UnknownRunnerException() {
     super("no runner has this JIT configuration");
   }

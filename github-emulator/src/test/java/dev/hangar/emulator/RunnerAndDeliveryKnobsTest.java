@@ -91,6 +91,42 @@ class RunnerAndDeliveryKnobsTest {
   }
 
   @Test
+  void aRunnerRegisteredWithATokenIsAnEphemeralRunnerLikeAnyOther() throws Exception {
+    github.addRepository("acme", "app", true);
+    JobInfo job = github.createJob("acme", "app", LABELS, new JobPlan(Duration.ofMillis(100), "success"));
+    String token = api.post("/repos/acme/app/actions/runners/registration-token", "").body().path("token").asText();
+    Files.writeString(runnerDir.resolve(".jitconfig"), SimulatedRunner.REGISTRATION_HEADER + "\n"
+        + "url=" + github.baseUrl() + "/acme/app\ntoken=" + token + "\nname=hangar-98-1\n"
+        + "labels=self-hosted,macOS\nwork=_work\n");
+
+    int exit = new SimulatedRunner(runnerDir, Duration.ofMillis(50)).run();
+
+    assertThat(exit).isZero();
+    JobInfo done = github.job(job.id()).orElseThrow();
+    assertThat(done.conclusion()).isEqualTo("success");
+    assertThat(done.runnerName()).isEqualTo("hangar-98-1");
+    assertThat(github.runners()).isEmpty();
+  }
+
+  @Test
+  void aRunnerWithAnExpiredOrForeignTokenIsRefusedAndRegistersNothing() throws Exception {
+    github.addRepository("acme", "app", true);
+    github.addRepository("acme", "other", true);
+    String token = api.post("/repos/acme/app/actions/runners/registration-token", "").body().path("token").asText();
+    String foreign = SimulatedRunner.REGISTRATION_HEADER + "\nurl=" + github.baseUrl() + "/acme/other\ntoken="
+        + token + "\nname=hangar-97-1\nlabels=self-hosted\n";
+    Files.writeString(runnerDir.resolve(".jitconfig"), foreign);
+    assertThat(new SimulatedRunner(runnerDir, Duration.ofMillis(50)).run())
+        .isEqualTo(SimulatedRunner.EXIT_REGISTRATION_REFUSED);
+
+    github.expireRegistrationTokens(Duration.ofHours(1));
+    Files.writeString(runnerDir.resolve(".jitconfig"), foreign.replace("/acme/other", "/acme/app"));
+    assertThat(new SimulatedRunner(runnerDir, Duration.ofMillis(50)).run())
+        .isEqualTo(SimulatedRunner.EXIT_REGISTRATION_REFUSED);
+    assertThat(github.runners()).isEmpty();
+  }
+
+  @Test
   void aStarvedRunnerNeverGetsAJobAndExitsWhenRemoved() throws Exception {
     github.addRepository("acme", "app", true);
     github.neverAssign(1);

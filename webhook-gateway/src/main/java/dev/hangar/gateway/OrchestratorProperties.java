@@ -1,7 +1,9 @@
 package dev.hangar.gateway;
 
+import dev.hangar.activities.github.RunnerRegistrationMode;
 import dev.hangar.activities.github.RunnerScope;
 import java.net.URI;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -79,6 +81,12 @@ public record OrchestratorProperties(
    *     only), looked up once per organisation. No default. Env: {@code HANGAR_GITHUB_RUNNER_GROUP}.
    * @param runnerGroupId the runner group JIT runners join, by id. Default 1 (the Default group)
    *     unless {@code runner-group} is set. Env: {@code HANGAR_GITHUB_RUNNER_GROUP_ID}.
+   * @param runnerRegistration how runners are registered: {@code jit} (default; a configuration
+   *     good for one runner) or {@code registration-token} (a token {@code config.sh} registers
+   *     with, good for any number of runners for an hour; the runner group only by name). Env:
+   *     {@code HANGAR_GITHUB_RUNNER_REGISTRATION}.
+   * @param forceCancelAfter how long a run Hangar cancelled may go on before it is force-cancelled,
+   *     between 0 and 5 minutes. Default 60s. Env: {@code HANGAR_GITHUB_FORCE_CANCEL_AFTER}.
    */
   public record GitHub(
       URI apiUrl,
@@ -89,15 +97,19 @@ public record OrchestratorProperties(
       RunnerScope.Level runnerScope,
       String enterprise,
       String runnerGroup,
-      Long runnerGroupId) {
+      Long runnerGroupId,
+      RunnerRegistrationMode runnerRegistration,
+      Duration forceCancelAfter) {
     public GitHub {
       apiUrl = apiUrl == null ? URI.create("https://api.github.com") : apiUrl;
       runnerScope = runnerScope == null ? RunnerScope.Level.REPOSITORY : runnerScope;
       runnerGroupId = runnerGroupId == null && (runnerGroup == null || runnerGroup.isBlank()) ? 1L : runnerGroupId;
+      runnerRegistration = runnerRegistration == null ? RunnerRegistrationMode.JIT : runnerRegistration;
+      forceCancelAfter = forceCancelAfter == null ? Duration.ofSeconds(60) : forceCancelAfter;
     }
 
     static GitHub defaults() {
-      return new GitHub(null, null, null, null, null, null, null, null, null);
+      return new GitHub(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Whether a personal access token is configured. */
@@ -115,7 +127,8 @@ public record OrchestratorProperties(
       return "GitHub[apiUrl=" + apiUrl + ", token=" + (hasToken() ? "(set)" : "(unset)")
           + ", appId=" + appId + ", privateKeyFile=" + privateKeyFile + ", installationId=" + installationId
           + ", runnerScope=" + runnerScope + ", enterprise=" + enterprise + ", runnerGroup=" + runnerGroup
-          + ", runnerGroupId=" + runnerGroupId + "]";
+          + ", runnerGroupId=" + runnerGroupId + ", runnerRegistration=" + runnerRegistration
+          + ", forceCancelAfter=" + forceCancelAfter + "]";
     }
   }
 }

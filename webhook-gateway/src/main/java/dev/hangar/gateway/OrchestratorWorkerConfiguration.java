@@ -1,6 +1,8 @@
 package dev.hangar.gateway;
 
 import dev.hangar.activities.github.GitHubActivitiesImpl;
+import dev.hangar.activities.github.RunnerRegistrationMode;
+import dev.hangar.activities.github.RunnerSettings;
 import dev.hangar.activities.github.GitHubApi;
 import dev.hangar.activities.github.GitHubCredentials;
 import dev.hangar.activities.github.GitHubProperties;
@@ -143,8 +145,30 @@ class OrchestratorWorkerConfiguration {
   }
 
   @Bean
-  GitHubActivitiesImpl gitHubActivities(GitHubApi api, RunnerScope scope, SecretSealer sealer) {
-    return new GitHubActivitiesImpl(api, sealer, scope);
+  GitHubActivitiesImpl gitHubActivities(
+      GitHubApi api, RunnerScope scope, SecretSealer sealer, OrchestratorProperties properties) {
+    return new GitHubActivitiesImpl(api, sealer, scope, runnerSettings(properties.github()));
+  }
+
+  /** How runners are registered and runs force-cancelled, validated. */
+  static RunnerSettings runnerSettings(OrchestratorProperties.GitHub github) {
+    RunnerSettings settings;
+    try {
+      settings = new RunnerSettings(github.runnerRegistration(), github.forceCancelAfter());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException("hangar.github.force-cancel-after", "is invalid: " + e.getMessage());
+    }
+    if (settings.registration() == RunnerRegistrationMode.REGISTRATION_TOKEN
+        && github.runnerScope() != RunnerScope.Level.REPOSITORY
+        && (github.runnerGroup() == null || github.runnerGroup().isBlank()) && github.runnerGroupId() != 1L) {
+      throw new InvalidConfigException("hangar.github.runner-group-id",
+          "cannot be used with hangar.github.runner-registration=registration-token: config.sh takes the"
+              + " runner group by name; set hangar.github.runner-group instead");
+    }
+    log.info("runners registered with {}; cancelled runs force-cancelled after {}",
+        settings.registration() == RunnerRegistrationMode.JIT ? "JIT configurations" : "registration tokens",
+        settings.forceCancelAfter());
+    return settings;
   }
 
   @Bean

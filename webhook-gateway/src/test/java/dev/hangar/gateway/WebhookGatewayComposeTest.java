@@ -1,6 +1,7 @@
 package dev.hangar.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +38,7 @@ class WebhookGatewayComposeTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static Map<String, Object> services;
+  private static Map<String, Object> composeSecrets;
 
   /** Spring keys the gateway may take from the environment besides those in application.yml. */
   private static final Set<String> EXTRA_KEYS = Set.of("SPRING_PROFILES_ACTIVE");
@@ -47,6 +49,7 @@ class WebhookGatewayComposeTest {
     try (Reader r = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
       Map<String, Object> compose = new Yaml().load(r);
       services = (Map<String, Object>) compose.get("services");
+      composeSecrets = (Map<String, Object>) compose.get("secrets");
     }
     assertThat(services).isNotEmpty();
   }
@@ -130,7 +133,8 @@ class WebhookGatewayComposeTest {
     }
 
     Map<String, Object> values = new LinkedHashMap<>();
-    env.forEach((k, v) -> values.put(k, interpolate(String.valueOf(v))));
+    // As `docker compose up` with every required secret and the token exported.
+    env.forEach((k, v) -> values.put(k, interpolate(String.valueOf(v), Map.of("HANGAR_GITHUB_TOKEN", "ghp_x"))));
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().replace(
         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
@@ -145,9 +149,65 @@ class WebhookGatewayComposeTest {
     assertThat(hangar.secrets().key()).isNotBlank();
     assertThat(hangar.github().apiUrl()).hasToString("https://api.github.com");
     assertThat(binder.bind("spring.temporal.connection.target", String.class).get()).isEqualTo("temporal:7233");
-    for (String secret : List.of("HANGAR_GATEWAY_WEBHOOK_SECRET", "HANGAR_GITHUB_TOKEN", "HANGAR_SECRETS_KEY")) {
+    for (String secret : List.of("HANGAR_GATEWAY_WEBHOOK_SECRET", "HANGAR_SECRETS_KEY")) {
       assertThat(env.get(secret).toString()).as(secret + " comes from the environment").startsWith("${" + secret + ":?");
     }
+  }
+
+  @Test
+  void theGatewayTakesATokenOrAnAppWhoseKeyIsAReadOnlySecret() {
+    Map<String, Object> gatewayService = map(services.get("webhook-gateway"));
+    Map<String, Object> env = map(gatewayService.get("environment"));
+
+    OrchestratorProperties.GitHub token = gitHubOf(env, Map.of("HANGAR_GITHUB_TOKEN", "ghp_x"));
+    assertThat(token.token()).isEqualTo("ghp_x");
+    assertThat(token.hasApp()).isFalse();
+    assertThat(OrchestratorWorkerConfiguration.credentials(token).toString()).startsWith("personal access token");
+
+    OrchestratorProperties.GitHub app = gitHubOf(env, Map.of("HANGAR_GITHUB_APP_ID", "42"));
+    assertThat(app.hasToken()).isFalse();
+    assertThat(app.appId()).isEqualTo(42L);
+    assertThat(app.privateKeyFile()).isEqualTo("/run/secrets/github-app-key");
+    assertThat(app.installationId()).isNull();
+    assertThat(list(gatewayService.get("secrets"))).containsExactly("github-app-key");
+    assertThat(map(composeSecrets.get("github-app-key")).get("file"))
+        .isEqualTo("${HANGAR_GITHUB_APP_KEY_PATH:-/dev/null}");
+
+    OrchestratorProperties.GitHub neither = gitHubOf(env, Map.of());
+    assertThatThrownBy(() -> OrchestratorWorkerConfiguration.credentials(neither))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("hangar.github.token")
+        .hasMessageContaining("hangar.github.app-id");
+  }
+
+  /** The gateway's hangar.github.* with only {@code exported} set in the environment of compose. */
+  private static OrchestratorProperties.GitHub gitHubOf(Map<String, Object> env, Map<String, String> exported) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    env.forEach((k, v) -> values.put(k, interpolate(String.valueOf(v), exported)));
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().replace(
+        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+        new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, values));
+    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    return new Binder(ConfigurationPropertySources.from(environment.getPropertySources()))
+        .bindOrCreate("hangar", OrchestratorProperties.class).github();
+  }
+
+  /** Compose's interpolation with only {@code exported} set ({@code :?} of an unset one fails). */
+  private static String interpolate(String value, Map<String, String> exported) {
+    java.util.regex.Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::([-?+])([^}]*))?}").matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String set = exported.get(m.group(1));
+      String replacement = switch (m.group(2) == null ? "" : m.group(2)) {
+        case "-" -> set != null ? set : m.group(3);
+        case "+" -> set != null ? m.group(3) : "";
+        default -> set != null ? set : "value-of-" + m.group(1);
+      };
+      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   @Test
@@ -161,18 +221,6 @@ class WebhookGatewayComposeTest {
     }
     assertThat(map(map(map(services.get("webhook-gateway")).get("depends_on")).get("temporal-search-attributes")))
         .containsEntry("condition", "service_completed_successfully");
-  }
-
-  /** Compose's interpolation as `docker compose up` would do it with every secret exported. */
-  private static String interpolate(String value) {
-    java.util.regex.Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::([-?])([^}]*))?}").matcher(value);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String replacement = "-".equals(m.group(2)) ? m.group(3) : "value-of-" + m.group(1);
-      m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 
   private static void flatten(String prefix, Object node, Set<String> out) {

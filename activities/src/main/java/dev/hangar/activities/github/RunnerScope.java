@@ -70,6 +70,18 @@ public record RunnerScope(Level level, String enterprise, String groupName, Long
     };
   }
 
+  /**
+   * The page {@code config.sh --url} registers a runner with, for a job of {@code owner/repo}:
+   * {@code webRoot/owner/repo}, {@code webRoot/owner} or {@code webRoot/enterprises/slug}.
+   */
+  String configUrl(String webRoot, String owner, String repo) {
+    return switch (level) {
+      case REPOSITORY -> webRoot + "/" + name(owner) + "/" + name(repo);
+      case ORGANIZATION -> webRoot + "/" + name(owner);
+      case ENTERPRISE -> webRoot + "/enterprises/" + enterprise;
+    };
+  }
+
   /** The runner groups path for a job of {@code owner}; not for {@link Level#REPOSITORY}. */
   String groupsPath(String owner) {
     return switch (level) {

@@ -168,7 +168,8 @@ public final class RunnersClient {
     }
   }
 
-  private GitHubApiException failure(GitHubTransport.Response response, String operation) {
+  /** GitHub's error answer to {@code operation}. */
+  static GitHubApiException failure(GitHubTransport.Response response, String operation) {
     return new GitHubApiException(
         operation, response.status(), GitHubFailures.messageOf(response.body()), response.headers());
   }

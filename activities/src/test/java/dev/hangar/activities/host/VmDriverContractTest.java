@@ -108,6 +108,36 @@ public abstract class VmDriverContractTest {
   }
 
   @Test
+  void aRegistrationTokenConfigIsRunAsConfigShArgumentsThenRunSh() throws Exception {
+    String token = "AABBCCDDEEFFGGHHIIJJKKLLMM2345";
+    String config = "# hangar runner registration v1\n"
+        + "url=https://github.com/acme/app\n"
+        + "token=" + token + "\n"
+        + "name=hangar-1-1\n"
+        + "labels=self-hosted,macOS\n"
+        + "group=Mac pool; $(touch pwned) `x`\n"
+        + "work=_work\n";
+    running("hangar-1-1");
+
+    driver.startRunner("hangar-1-1", config);
+
+    Path home = files().home("hangar-1-1");
+    eventually(() -> Files.exists(home.resolve(".fake-runner-received")));
+    assertThat(Files.readAllLines(home.resolve(".fake-runner-configured"))).containsExactly(
+        "--unattended", "--ephemeral", "--disableupdate",
+        "--url=https://github.com/acme/app", "--token=" + token, "--name=hangar-1-1",
+        "--labels=self-hosted,macOS", "--work=_work", "--runnergroup=Mac pool; $(touch pwned) `x`");
+    assertThat(home.resolve(".fake-runner-received")).hasContent("configured:configured");
+    assertThat(home.resolve("hangar/.jitconfig")).doesNotExist();
+    assertThat(home.resolve("actions-runner/pwned")).doesNotExist();
+    assertThat(home.resolve("pwned")).doesNotExist();
+    assertThat(files().argvLog()).doesNotContain(token);
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING);
+    files().finishRunner("hangar-1-1", 0);
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_OK);
+  }
+
+  @Test
   void startingARunningRunnerAgainLeavesItAlone() throws Exception {
     running("hangar-1-1");
     driver.startRunner("hangar-1-1", JIT);

@@ -13,6 +13,7 @@ import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The retry and timeout policy of every activity a job calls, declared once. Each method returns a
@@ -51,6 +52,9 @@ final class JobActivities {
           .setDoNotRetry(Failures.NON_RETRYABLE)
           .build();
 
+  /** The activity type of {@link GitHubActivities#cancelRun}. */
+  static final String CANCEL_RUN = "CancelRun";
+
   private final JobPolicy policy;
 
   JobActivities(JobPolicy policy) {
@@ -66,15 +70,23 @@ final class JobActivities {
             .build());
   }
 
+  /**
+   * GitHub calls, 30 s each. {@code cancelRun} waits for the run to stop and may force-cancel it,
+   * heartbeating while it waits: it may take {@link GitHubActivities#MAX_FORCE_CANCEL_AFTER} and a
+   * minute more, and is retried when its heartbeats stop.
+   */
   GitHubActivities github() {
-    return Workflow.newActivityStub(
-        GitHubActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.ORCHESTRATOR)
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setScheduleToCloseTimeout(Duration.ofMinutes(90))
-            .setRetryOptions(GITHUB_RETRY)
-            .build());
+    ActivityOptions calls = ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.ORCHESTRATOR)
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setScheduleToCloseTimeout(Duration.ofMinutes(90))
+        .setRetryOptions(GITHUB_RETRY)
+        .build();
+    ActivityOptions cancel = ActivityOptions.newBuilder(calls)
+        .setStartToCloseTimeout(GitHubActivities.MAX_FORCE_CANCEL_AFTER.plusMinutes(1))
+        .setHeartbeatTimeout(GitHubActivities.CANCEL_RUN_HEARTBEAT)
+        .build();
+    return Workflow.newActivityStub(GitHubActivities.class, calls, Map.of(CANCEL_RUN, cancel));
   }
 
   /**

@@ -42,8 +42,11 @@ public class JobWorkflowImpl implements JobWorkflow {
    */
   static final String SWAP_AWARE = "swap-aware-vms";
 
-  /** Ends every give-up explanation: the cancel's reach is GitHub's, not Hangar's choice. */
-  private static final String RUN_CANCELLED = "; run cancelled (GitHub cancels whole runs only)";
+  /**
+   * Ends the result detail of every path that cancels the run on GitHub, in the same words: the
+   * cancel's reach is GitHub's, not Hangar's choice, and every job of the run stops.
+   */
+  static final String RUN_CANCELLED = "; run cancelled (GitHub cancels whole runs only)";
 
   /** VMs a job may make per attempt when other jobs keep taking its runners. */
   private static final int MAX_VMS_PER_ATTEMPT = 4;
@@ -96,8 +99,8 @@ public class JobWorkflowImpl implements JobWorkflow {
       case NOT_OURS:
         return finish(JobOutcome.Result.NOT_OURS, route.reason());
       case UNKNOWN_TEMPLATE:
-        cancelRunOnGitHub("unknown template: " + route.reason());
-        return finish(JobOutcome.Result.UNKNOWN_TEMPLATE, route.reason());
+        cancelRunOnGitHub("unknown template: " + route.reason() + RUN_CANCELLED);
+        return finish(JobOutcome.Result.UNKNOWN_TEMPLATE, route.reason() + RUN_CANCELLED);
       case UNTRUSTED:
         return refuse(route);
       default:
@@ -159,7 +162,7 @@ public class JobWorkflowImpl implements JobWorkflow {
       phase = Phase.RUNNING;
       if (!Workflow.await(policy.maxJobDuration(), own::completed)) {
         result = JobOutcome.Result.TIMED_OUT;
-        detail = "job ran longer than " + policy.maxJobDuration();
+        detail = "job ran longer than " + policy.maxJobDuration() + RUN_CANCELLED;
         cancelRunOnGitHub(detail);
       }
     }
@@ -238,7 +241,7 @@ public class JobWorkflowImpl implements JobWorkflow {
     Workflow.newDetachedCancellationScope(
             () -> {
               if (policy.cancelRunOnManualCancel() && !own.completed()) {
-                cancelRunOnGitHub("cancelled by an operator in Temporal");
+                cancelRunOnGitHub("cancelled by an operator in Temporal" + RUN_CANCELLED);
               }
               awaitEveryVm();
               phase = Phase.DONE;

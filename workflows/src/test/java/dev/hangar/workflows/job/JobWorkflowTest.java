@@ -97,7 +97,7 @@ class JobWorkflowTest {
     JobOutcome outcome = h.result(3);
 
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
-    assertThat(outcome.detail()).contains("none of 5 VMs").contains("whole runs");
+    assertThat(outcome.detail()).contains("none of 5 VMs").endsWith(JobWorkflowImpl.RUN_CANCELLED);
     assertThat(mac1.created).hasSize(5).doesNotHaveDuplicates();
     assertThat(mac1.deleted).containsExactlyInAnyOrderElementsOf(mac1.created);
     assertThat(h.github.removed).containsExactlyInAnyOrderElementsOf(mac1.created);
@@ -392,6 +392,7 @@ class JobWorkflowTest {
     JobOutcome outcome = h.result(12);
 
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.TIMED_OUT);
+    assertThat(outcome.detail()).isEqualTo("job ran longer than PT6H" + JobWorkflowImpl.RUN_CANCELLED);
     assertThat(h.github.cancelledRuns).containsExactly(120L);
     assertThat(mac1.deleted).containsExactly("hangar-12-1");
     // 6 h of job, a look at the VM every 5 min.
@@ -408,7 +409,7 @@ class JobWorkflowTest {
     JobOutcome outcome = h.result(13);
 
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
-    assertThat(outcome.detail()).contains("no host had room");
+    assertThat(outcome.detail()).contains("no host had room").endsWith(JobWorkflowImpl.RUN_CANCELLED);
     assertThat(outcome.vmsCreated()).isEqualTo(1);
     assertThat(h.github.cancelledRuns).containsExactly(130L);
     assertThat(h.github.registered).isEmpty();
@@ -423,7 +424,7 @@ class JobWorkflowTest {
 
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNKNOWN_TEMPLATE);
     assertThat(outcome.vmsCreated()).isEqualTo(1);
-    assertThat(outcome.detail()).contains("no such template");
+    assertThat(outcome.detail()).contains("no such template").endsWith(JobWorkflowImpl.RUN_CANCELLED);
     assertThat(h.github.cancelledRuns).containsExactly(210L);
     assertThat(h.github.registered).isEmpty();
     assertThat(mac1.created).isEmpty();
@@ -445,7 +446,7 @@ class JobWorkflowTest {
   void untrustedRepositoryGetsNoVmNoRunnerAndItsRunIsCancelled() {
     JobOutcome outcome = refused(31, JobHarness.UNTRUSTED_REPO);
 
-    assertThat(outcome.detail()).contains("does not trust octo-org/untrusted").contains("run cancelled");
+    assertThat(outcome.detail()).contains("does not trust octo-org/untrusted").endsWith(JobWorkflowImpl.RUN_CANCELLED);
     assertThat(h.github.cancelledRuns).containsExactly(310L);
     h.recordHistory(31, "untrusted-run-cancelled");
   }
@@ -487,6 +488,7 @@ class JobWorkflowTest {
     JobOutcome outcome = h.result(15);
 
     assertThat(outcome.result()).isEqualTo(JobOutcome.Result.UNKNOWN_TEMPLATE);
+    assertThat(outcome.detail()).endsWith(JobWorkflowImpl.RUN_CANCELLED);
     assertThat(h.github.cancelledRuns).containsExactly(150L);
     assertThat(h.placement.claims).isEmpty();
   }

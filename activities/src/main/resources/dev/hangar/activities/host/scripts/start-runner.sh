@@ -1,5 +1,6 @@
 #!/bin/bash
-# Hangar, inside the VM: starts the GitHub Actions runner with the single-use JIT configuration
+# Hangar, inside the VM: starts the GitHub Actions runner with the single-use JIT configuration (or
+# what config.sh needs to register it with a registration token, see run-runner.sh)
 # that the host copied to $HANGAR_DIR/.jitconfig (mode 0600) with `anka cp`. The host runs this
 # script with `anka run`; the configuration is read from the file here, inside the VM, so it never
 # appears in a process argument or a log on the host.
