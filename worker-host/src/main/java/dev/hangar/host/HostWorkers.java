@@ -75,7 +75,7 @@ class HostWorkers {
       log.warn("no template of hangar.templates fits this host: it will never be given a VM");
     }
     PlacementPolling polling = new PlacementPolling(ledger, queues);
-    PlacementActivitiesImpl placement = new PlacementActivitiesImpl(host.id(), ledger, polling);
+    PlacementActivitiesImpl placement = new PlacementActivitiesImpl(host.id(), ledger, polling, driver::templatePresent);
     placementWorkers.forEach(w -> w.registerActivitiesImplementations(placement));
 
     Worker own = factory.newWorker(TaskQueues.host(host.id()));

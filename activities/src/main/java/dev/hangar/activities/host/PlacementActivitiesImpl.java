@@ -7,6 +7,7 @@ import dev.hangar.workflows.host.ClaimRequest;
 import dev.hangar.workflows.host.PlacementActivities;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +22,32 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
   private final String hostId;
   private final CapacityLedger ledger;
   private final CapacityListener listener;
+  private final TemplateLookup templates;
+
+  /** Whether a template, at its tag, is on this host; {@link VmDriver#templatePresent} is one. */
+  @FunctionalInterface
+  public interface TemplateLookup {
+    boolean present(TemplateRef template) throws IOException;
+  }
+
+  /** A host whose claims never say the template is present: every VM life ensures it first. */
+  public PlacementActivitiesImpl(String hostId, CapacityLedger ledger, CapacityListener listener) {
+    this(hostId, ledger, listener, template -> false);
+  }
 
   /**
    * @param hostId this host's id, which names its own queue
    * @param ledger this host's reservations
    * @param listener told after every claim, so that a full host stops polling (PlacementPolling)
+   * @param templates looks for the template when a claim is granted, so that a VM whose template
+   *     is here skips the ensureTemplate round trip
    */
-  public PlacementActivitiesImpl(String hostId, CapacityLedger ledger, CapacityListener listener) {
+  public PlacementActivitiesImpl(
+      String hostId, CapacityLedger ledger, CapacityListener listener, TemplateLookup templates) {
     this.hostId = SafeNames.require("host id", hostId);
     this.ledger = ledger;
     this.listener = listener;
+    this.templates = templates;
   }
 
   @Override
@@ -58,9 +75,23 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
             Failures.NO_CAPACITY);
       }
       log.info("claimed room for {} ({}) for {}", vmName, template, request.workflowId());
-      return new Claim(hostId, TaskQueues.host(hostId));
+      return new Claim(hostId, TaskQueues.host(hostId), templatePresent(template));
     } finally {
       listener.capacityChanged();
+    }
+  }
+
+  /**
+   * Whether the template is here now. A host that cannot tell says no: the workflow then ensures
+   * the template as before, and a template evicted after this look is pulled again by the VM start.
+   */
+  private boolean templatePresent(TemplateRef template) {
+    try {
+      return templates.present(template);
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not tell whether template {} is on {}: {}; the VM will ensure it", template, hostId,
+          e.getMessage());
+      return false;
     }
   }
 }

@@ -66,7 +66,7 @@ class HostActivitiesImplTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new HostActivitiesImpl("mac-1", driver, ledger, sealer, () -> resources, listener),
-        new PlacementActivitiesImpl("mac-1", ledger, listener));
+        new PlacementActivitiesImpl("mac-1", ledger, listener, driver::templatePresent));
     env.setActivityHeartbeatListener(String.class, heartbeats::add);
     ActivityOptions options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
@@ -205,6 +205,31 @@ class HostActivitiesImplTest {
     assertThatThrownBy(() -> placement.claimHost(new ClaimRequest("w", "hangar-7-1", TEMPLATE)))
         .satisfies(e -> assertFailure(e, Failures.NO_CAPACITY, false));
     assertThat(capacityChanges.get()).isEqualTo(4);
+  }
+
+  @Test
+  void aClaimSaysWhetherTheTemplateIsAlreadyOnTheHost() {
+    assertThat(placement.claimHost(new ClaimRequest("w", "hangar-8-1", TEMPLATE)).templatePresent()).isFalse();
+    host.ensureTemplate(TEMPLATE);
+    assertThat(placement.claimHost(new ClaimRequest("w", "hangar-8-2", TEMPLATE)))
+        .isEqualTo(new Claim("mac-1", TaskQueues.host("mac-1"), true));
+  }
+
+  @Test
+  void aHostThatCannotTellWhetherItHasTheTemplateStillGrantsTheClaim() {
+    TestActivityEnvironment broken = TestActivityEnvironment.newInstance();
+    try {
+      broken.registerActivitiesImplementations(new PlacementActivitiesImpl("mac-1", ledger, () -> {}, t -> {
+        throw new IOException("tart list exited 1");
+      }));
+      PlacementActivities claims = broken.newActivityStub(PlacementActivities.class,
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
+      assertThat(claims.claimHost(new ClaimRequest("w", "hangar-9-1", TEMPLATE)))
+          .isEqualTo(new Claim("mac-1", TaskQueues.host("mac-1"), false));
+      assertThat(ledger.find("hangar-9-1")).isPresent();
+    } finally {
+      broken.close();
+    }
   }
 
   @Test

@@ -22,7 +22,10 @@ public final class JobMetrics {
   public static final String WEBHOOK_TO_VM_START = "hangar_job_webhook_to_vm_start";
   /** The StartVm activity: clone and boot one VM, by template. */
   public static final String VM_START = "hangar_vm_start";
-  /** Asking GitHub for a runner's JIT configuration to GitHub starting a job on that runner. */
+  /**
+   * A VM ready for its runner (its JIT configuration, asked for while the VM started, about to be
+   * put in) to GitHub starting a job on that runner.
+   */
   public static final String REGISTRATION_TO_IN_PROGRESS = "hangar_runner_registration_to_in_progress";
   /** A claim put on a placement queue to a host granting it, or the claim timing out. */
   public static final String PLACEMENT_WAIT = "hangar_placement_wait";

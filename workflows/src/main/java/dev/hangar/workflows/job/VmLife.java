@@ -16,7 +16,9 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -42,6 +44,18 @@ final class VmLife {
 
   private static final Logger log = Workflow.getLogger(VmLife.class);
 
+  /**
+   * Workflow.getVersion change id: from version 1 on, a claim whose host already has the template
+   * goes straight to the VM start, without the ensureTemplate round trip.
+   */
+  static final String TEMPLATE_CHECKED_AT_CLAIM = "template-checked-at-claim";
+
+  /**
+   * Workflow.getVersion change id: from version 1 on, the runner's JIT configuration is requested
+   * from GitHub while the VM starts, not after.
+   */
+  static final String JIT_WHILE_VM_STARTS = "jit-config-while-vm-starts";
+
   private final JobRequest job;
   private final JobPolicy policy;
   private final JobActivities activities;
@@ -66,6 +80,8 @@ final class VmLife {
   private String templateId;
   /** Workflow time when the runner's registration began, or 0 before. */
   private long registrationStartedMillis;
+  /** The JIT registration requested while the VM starts; null before, and in older histories. */
+  private Promise<RunnerRegistration> registration;
 
   VmLife(
       JobRequest job,
@@ -93,7 +109,14 @@ final class VmLife {
       }
       HostActivities host = activities.host(claim.taskQueue());
       state = State.PREPARING;
-      activities.pull(claim.taskQueue()).ensureTemplate(template);
+      boolean checkedAtClaim =
+          Workflow.getVersion(TEMPLATE_CHECKED_AT_CLAIM, Workflow.DEFAULT_VERSION, 1) == 1;
+      if (!checkedAtClaim || !claim.templatePresent()) {
+        activities.pull(claim.taskQueue()).ensureTemplate(template);
+      }
+      if (Workflow.getVersion(JIT_WHILE_VM_STARTS, Workflow.DEFAULT_VERSION, 1) == 1) {
+        requestRegistration();
+      }
       metrics.vmStartIssued(templateId);
       long startIssued = Workflow.currentTimeMillis();
       host.startVm(vmName, template);
@@ -120,6 +143,7 @@ final class VmLife {
       detail = "cancelled";
       throw e;
     } finally {
+      awaitRequestedRegistration();
       cleanUp();
     }
   }
@@ -157,19 +181,56 @@ final class VmLife {
     return !releaseRequested;
   }
 
+  /**
+   * Starts the runner in the VM with its JIT configuration: the one requested while the VM started,
+   * or, in older histories, one requested now.
+   */
   private void registerRunner(HostActivities host) {
     // Registration is not cancellable: once GitHub has a runner for us, we must learn its id to
     // remove it, even if the job is being cancelled at that moment.
     registrationStartedMillis = Workflow.currentTimeMillis();
     Workflow.newDetachedCancellationScope(
             () -> {
-              RunnerRegistration registration =
-                  github.registerRunner(
-                      new RunnerRequest(job.owner(), job.repo(), job.installationId(), vmName, job.labels()));
-              runner = registration.runner();
-              host.startRunner(vmName, registration.jitConfig(), trust);
+              RunnerRegistration registered =
+                  registration != null ? registration.get() : github.registerRunner(runnerRequest());
+              runner = registered.runner();
+              host.startRunner(vmName, registered.jitConfig(), trust);
             })
         .run();
+  }
+
+  /**
+   * Asks GitHub for the runner's JIT configuration without waiting for it, so the call overlaps
+   * the VM start. Like every registration it is not cancellable once sent (detached scope).
+   */
+  private void requestRegistration() {
+    Workflow.newDetachedCancellationScope(
+            () -> registration = Async.function(github::registerRunner, runnerRequest()))
+        .run();
+  }
+
+  /**
+   * Before cleanup: if the VM life ends (the VM failed to start, the job was cancelled, the VM was
+   * released) while a registration requested during the VM start is still out, waits for it, so
+   * the runner GitHub made is known and removed. Cancellation cannot reach the wait.
+   */
+  private void awaitRequestedRegistration() {
+    if (registration == null || runner != null) {
+      return;
+    }
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                runner = registration.get().runner();
+              } catch (ActivityFailure e) {
+                log.warn("could not register runner {}: {}", vmName, rootMessage(e));
+              }
+            })
+        .run();
+  }
+
+  private RunnerRequest runnerRequest() {
+    return new RunnerRequest(job.owner(), job.repo(), job.installationId(), vmName, job.labels());
   }
 
   /**

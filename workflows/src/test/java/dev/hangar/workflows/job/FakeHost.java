@@ -27,6 +27,10 @@ final class FakeHost implements HostActivities {
   /** The trust policy each runner was started with. */
   final Map<String, TrustPolicy> trustByVm = new ConcurrentHashMap<>();
   final AtomicInteger checks = new AtomicInteger();
+  /** The template ids ensureTemplate was called with, once per call. */
+  final List<String> ensured = new CopyOnWriteArrayList<>();
+  /** Whether every VM start fails, as a clone on a full disk would. */
+  volatile boolean startsFail;
   volatile int peakVms;
 
   FakeHost(String hostId) {
@@ -35,6 +39,7 @@ final class FakeHost implements HostActivities {
 
   @Override
   public void ensureTemplate(TemplateRef template) {
+    ensured.add(template.id());
     if (template.id().equals("nowhere")) {
       throw ApplicationFailure.newNonRetryableFailure("no such template", Failures.TEMPLATE_NOT_FOUND);
     }
@@ -42,6 +47,10 @@ final class FakeHost implements HostActivities {
 
   @Override
   public synchronized VmInfo startVm(String vmName, TemplateRef template) {
+    if (startsFail) {
+      throw ApplicationFailure.newFailure(
+          "could not start VM " + vmName + " on " + hostId + ": No space left on device", Failures.HOST_IO);
+    }
     if (vms.putIfAbsent(vmName, "running") == null) {
       created.add(vmName);
       peakVms = Math.max(peakVms, vms.size());

@@ -16,6 +16,8 @@ final class FakePlacement implements PlacementActivities {
   final Deque<String> nextHosts = new ConcurrentLinkedDeque<>();
   /** Runs before each claim; a test makes it throw to play a fleet with no room. */
   volatile java.util.function.Consumer<ClaimRequest> beforeClaim = request -> {};
+  /** The template ids the hosts already have; a claim for one of them says so. */
+  final java.util.Set<String> presentTemplates = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final String defaultHost;
 
   FakePlacement(String defaultHost) {
@@ -27,6 +29,6 @@ final class FakePlacement implements PlacementActivities {
     beforeClaim.accept(request);
     String host = nextHosts.isEmpty() ? defaultHost : nextHosts.poll();
     claims.add(request.vmName() + "@" + host);
-    return new Claim(host, TaskQueues.host(host));
+    return new Claim(host, TaskQueues.host(host), presentTemplates.contains(request.template().id()));
   }
 }

@@ -11,11 +11,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hangar.workflows.HangarSearchAttributes;
 import dev.hangar.workflows.Names;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -569,6 +573,83 @@ class JobWorkflowTest {
     for (long job = first; job <= last; job++) {
       h.awaitRunnerUp(job, 1);
     }
+  }
+
+  @Test
+  void aHostWithTheTemplateSkipsTheTemplateCheckAndTheRunnerIsAskedForWhileTheVmStarts() {
+    h = new JobHarness(mac1);
+    h.placement.presentTemplates.add(JobHarness.TEMPLATE.id());
+    h.start(job(41));
+    h.awaitRunnerUp(41, 1);
+    h.deliver(job(41), inProgress(41, "hangar-41-1"));
+    h.deliver(job(41), completed(41, "hangar-41-1", "success"));
+    mac1.finishRunner("hangar-41-1");
+
+    JobOutcome outcome = h.result(41);
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.COMPLETED);
+    assertThat(mac1.ensured).isEmpty();
+    assertThat(mac1.created).containsExactly("hangar-41-1");
+    assertThat(mac1.runnersStarted).containsExactly("hangar-41-1");
+    assertThat(mac1.deleted).containsExactly("hangar-41-1");
+    assertThat(h.github.registered).containsExactly("hangar-41-1");
+    assertThat(h.github.calls()).isEqualTo(1);
+    Map<String, Long> scheduledBy = workflowTaskSchedulingEachActivity(41);
+    assertThat(scheduledBy).doesNotContainKey("EnsureTemplate");
+    assertThat(scheduledBy.get("RegisterRunner")).isEqualTo(scheduledBy.get("StartVm"));
+    assertThat(scheduledBy.get("StartVm")).isGreaterThan(scheduledBy.get("ClaimHost"));
+    assertThat(scheduledBy.get("StartRunner")).isGreaterThan(scheduledBy.get("StartVm"));
+    h.recordHistory(41, "happy-path-template-present");
+  }
+
+  @Test
+  void aHostWithoutTheTemplateEnsuresItBeforeTheVmStarts() {
+    h = new JobHarness(mac1);
+    h.start(job(42));
+    h.awaitRunnerUp(42, 1);
+
+    assertThat(mac1.ensured).containsExactly(JobHarness.TEMPLATE.id());
+    Map<String, Long> scheduledBy = workflowTaskSchedulingEachActivity(42);
+    assertThat(scheduledBy.get("EnsureTemplate")).isGreaterThan(scheduledBy.get("ClaimHost"));
+    assertThat(scheduledBy.get("StartVm")).isGreaterThan(scheduledBy.get("EnsureTemplate"));
+    assertThat(scheduledBy.get("RegisterRunner")).isEqualTo(scheduledBy.get("StartVm"));
+  }
+
+  @Test
+  void aVmThatFailsToStartHasTheRunnerRegisteredMeanwhileRemoved() {
+    mac1.startsFail = true;
+    h = new JobHarness(mac1);
+    h.placement.presentTemplates.add(JobHarness.TEMPLATE.id());
+    h.start(job(43));
+
+    JobOutcome outcome = h.result(43);
+
+    assertThat(outcome.result()).isEqualTo(JobOutcome.Result.GAVE_UP);
+    assertThat(outcome.vmsCreated()).isEqualTo(5);
+    assertThat(mac1.created).isEmpty();
+    assertThat(mac1.runnersStarted).isEmpty();
+    assertThat(h.github.registered).hasSize(5).doesNotHaveDuplicates();
+    assertThat(h.github.removed).containsExactlyInAnyOrderElementsOf(h.github.registered);
+    assertThat(h.github.cancelledRuns).containsExactly(430L);
+  }
+
+  /** For each activity type, the first workflow task that scheduled it (its completed event's id). */
+  private Map<String, Long> workflowTaskSchedulingEachActivity(long jobId) {
+    Map<String, Long> scheduledBy = new HashMap<>();
+    for (HistoryEvent e : h.client.fetchHistory(Names.workflowId(jobId)).getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        ActivityTaskScheduledEventAttributes a = e.getActivityTaskScheduledEventAttributes();
+        scheduledBy.putIfAbsent(a.getActivityType().getName(), a.getWorkflowTaskCompletedEventId());
+      }
+    }
+    return scheduledBy;
+  }
+
+  /** Sends an event to its job's workflow and to the owner of its runner, as the gateway does. */
+  private void sendLikeTheGateway(JobEvent e) {
+    h.signal(e.jobId(), e);
+    Names.ownerJobOfRunner(e.runnerName())
+        .filter(owner -> owner != e.jobId())
+        .ifPresent(owner -> h.signal(owner, e));
   }
 
   /**
