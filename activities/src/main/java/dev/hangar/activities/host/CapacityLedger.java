@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +109,20 @@ public final class CapacityLedger {
   }
 
   /**
+   * How many more VMs of this size fit now, side by side: 0 when there is no room. Releases
+   * expired reservations first.
+   */
+  public synchronized int roomFor(Resources r) {
+    expire();
+    return room(r, reservations.values());
+  }
+
+  /** How many VMs of this size fit side by side on this host when it holds nothing. */
+  public int roomEver(Resources r) {
+    return fitting(r, limits.maxRunningVms(), 0, 0);
+  }
+
+  /**
    * Reserves room for the VM. Reserving again for a VM that already holds a reservation succeeds
    * and changes nothing.
    *
@@ -186,21 +201,29 @@ public final class CapacityLedger {
   }
 
   private boolean fits(Resources r) {
+    return room(r, reservations.values()) > 0;
+  }
+
+  private int room(Resources r, Collection<Reservation> held) {
     if (draining) {
-      return false;
+      return 0;
     }
-    if (reservations.size() >= limits.maxRunningVms()) {
-      return false;
+    long cores = 0;
+    long memory = 0;
+    for (Reservation h : held) {
+      cores += h.resources().cpuCores();
+      memory += h.resources().memoryMb();
     }
-    if (limits.skipResourceChecks()) {
-      return true;
+    return fitting(r, limits.maxRunningVms() - held.size(), cores, memory);
+  }
+
+  /** How many VMs of size r fit beside what is held, in at most {@code slots} more VMs. */
+  private int fitting(Resources r, int slots, long coresHeld, long memoryHeld) {
+    long n = Math.max(0, slots);
+    if (!limits.skipResourceChecks()) {
+      n = Math.min(n, Math.max(0, (limits.cpuCores() - coresHeld) / r.cpuCores()));
+      n = Math.min(n, Math.max(0, (limits.memoryMb() - memoryHeld) / r.memoryMb()));
     }
-    long cores = r.cpuCores();
-    long memory = r.memoryMb();
-    for (Reservation held : reservations.values()) {
-      cores += held.resources().cpuCores();
-      memory += held.resources().memoryMb();
-    }
-    return cores <= limits.cpuCores() && memory <= limits.memoryMb();
+    return (int) n;
   }
 }

@@ -108,7 +108,7 @@ public final class HostActivitiesImpl implements HostActivities {
       boolean exists = driver.list().contains(vmName);
       if (exists && driver.runnerState(vmName) == RunnerState.NO_VM) {
         log.info("VM {} exists but is not running (the host restarted?); cloning it afresh", vmName);
-        driver.delete(vmName);
+        deleteHeartbeating(vmName);
         exists = false;
       }
       VmDriver.Vm vm = null;
@@ -119,7 +119,7 @@ public final class HostActivitiesImpl implements HostActivities {
         templateUse.readLock().lock(); // no template is evicted while a VM is cloned
         try {
           if (exists || driver.templatePresent(template) || attempt >= 2) {
-            vm = driver.cloneAndStart(vmName, template);
+            vm = Heartbeats.during("starting VM", () -> driver.cloneAndStart(vmName, template));
           }
         } finally {
           templateUse.readLock().unlock();
@@ -143,7 +143,10 @@ public final class HostActivitiesImpl implements HostActivities {
       if (driver.runnerState(vmName) == RunnerState.NO_VM) {
         throw vmGone(vmName);
       }
-      driver.startRunner(vmName, plaintext, TrustHook.files(trust));
+      Heartbeats.during("starting runner", () -> {
+        driver.startRunner(vmName, plaintext, TrustHook.files(trust));
+        return null;
+      });
       log.info("runner started in VM {} on {}{}", vmName, hostId, trust == null ? " without a trust hook" : "");
     } catch (UnsupportedOperationException e) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -186,13 +189,20 @@ public final class HostActivitiesImpl implements HostActivities {
   public void deleteVm(String vmName) {
     SafeNames.require("VM name", vmName);
     try {
-      driver.delete(vmName);
+      deleteHeartbeating(vmName);
     } catch (IOException e) {
       throw ApplicationFailure.newFailureWithCause(
           "could not delete VM " + vmName + " on " + hostId + ": " + e.getMessage(), Failures.HOST_IO, e);
     }
     ledger.release(vmName);
     listener.capacityChanged();
+  }
+
+  private void deleteHeartbeating(String vmName) throws IOException {
+    Heartbeats.during("deleting VM", () -> {
+      driver.delete(vmName);
+      return null;
+    });
   }
 
   private void checkTemplate(TemplateRef template) {

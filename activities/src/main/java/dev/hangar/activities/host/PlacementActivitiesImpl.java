@@ -8,16 +8,21 @@ import dev.hangar.workflows.host.PlacementActivities;
 import dev.hangar.workflows.template.TemplateRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Claims room on this host for a VM. Registered on every placement queue this host serves, by
- * workers that run one claim at a time.
+ * workers that run as many claims at once as VMs of the queue's size class fit (the ledger decides
+ * every claim, so concurrent claims never hold more than the host has).
  */
 public final class PlacementActivitiesImpl implements PlacementActivities {
 
   private static final Logger log = LoggerFactory.getLogger(PlacementActivitiesImpl.class);
+
+  /** How soon a claim handed back is offered again (Temporal needs a positive delay). */
+  static final Duration HAND_BACK_DELAY = Duration.ofMillis(50);
 
   private final String hostId;
   private final CapacityLedger ledger;
@@ -66,13 +71,10 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
       if (!ledger.reserve(vmName, template.resources())) {
         if (ledger.draining()) {
           log.info("host {} is draining; handing the claim for {} back", hostId, vmName);
-          throw ApplicationFailure.newFailure(
-              "host " + hostId + " is draining and takes no new VM", Failures.NO_CAPACITY);
+          throw handBack("host " + hostId + " is draining and takes no new VM");
         }
         log.info("no room for {} ({}) on {}; handing the claim back", vmName, template.sizeClass(), hostId);
-        throw ApplicationFailure.newFailure(
-            "host " + hostId + " has no room for a " + template.sizeClass() + " VM any more",
-            Failures.NO_CAPACITY);
+        throw handBack("host " + hostId + " has no room for a " + template.sizeClass() + " VM any more");
       }
       log.info("claimed room for {} ({}) for {}", vmName, template, request.workflowId());
       return new Claim(hostId, TaskQueues.host(hostId), templatePresent(template));
@@ -93,5 +95,19 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
           e.getMessage());
       return false;
     }
+  }
+
+  /**
+   * A claim this host cannot grant, as a retryable {@code NoCapacity} whose next attempt is due
+   * after {@link #HAND_BACK_DELAY} rather than after the claim's retry backoff: the task goes back
+   * on the placement queue at once, for a host with room. This host does not take it again while
+   * it has no room, because it polls only while it has.
+   */
+  private static ApplicationFailure handBack(String message) {
+    return ApplicationFailure.newBuilder()
+        .setMessage(message)
+        .setType(Failures.NO_CAPACITY)
+        .setNextRetryDelay(HAND_BACK_DELAY)
+        .build();
   }
 }

@@ -9,11 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this host polling the placement queue of each size class exactly while it has room for
- * one more VM of that class, so that a claim never lands on a full host (except for the one task
- * a poll already in flight may bring, which the claim refuses as {@code NoCapacity}).
+ * one more VM of that class, so that a claim never lands on a full host (except for a task a poll
+ * already in flight may bring when another size class took the room meanwhile, which the claim
+ * hands back at once as {@code NoCapacity}).
  *
  * <p>{@link #capacityChanged} re-evaluates every queue; call it after a claim, a deletion, and
- * periodically (which also releases expired reservations). Thread-safe.
+ * periodically (which also releases expired reservations). After each evaluation it tells the
+ * listener given to it (the claim slots of the placement workers, which hand out as many
+ * concurrent claims as VMs fit). Thread-safe.
  */
 public final class PlacementPolling implements CapacityListener {
 
@@ -21,6 +24,7 @@ public final class PlacementPolling implements CapacityListener {
 
   private final CapacityLedger ledger;
   private final List<Queue> queues;
+  private final CapacityListener then;
   private final Map<String, Boolean> applied = new LinkedHashMap<>();
 
   /**
@@ -33,12 +37,25 @@ public final class PlacementPolling implements CapacityListener {
   public record Queue(String sizeClass, Resources resources, PollingSwitch control) {}
 
   public PlacementPolling(CapacityLedger ledger, List<Queue> queues) {
+    this(ledger, queues, CapacityListener.none());
+  }
+
+  /**
+   * @param then told after every evaluation, outside this object's lock
+   */
+  public PlacementPolling(CapacityLedger ledger, List<Queue> queues, CapacityListener then) {
     this.ledger = ledger;
     this.queues = List.copyOf(queues);
+    this.then = then;
   }
 
   @Override
-  public synchronized void capacityChanged() {
+  public void capacityChanged() {
+    evaluate();
+    then.capacityChanged();
+  }
+
+  private synchronized void evaluate() {
     ledger.expire();
     for (Queue q : queues) {
       boolean want = ledger.hasRoom(q.resources());

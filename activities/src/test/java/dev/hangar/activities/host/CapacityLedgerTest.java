@@ -59,6 +59,27 @@ class CapacityLedgerTest {
   }
 
   @Test
+  void countsHowManyMoreVmsFitSideBySide() {
+    CapacityLedger ledger = ledger(5, 16, 40960, false);
+    assertThat(ledger.roomEver(SMALL)).isEqualTo(4); // 16 cores / 4
+    assertThat(ledger.roomEver(LARGE)).isEqualTo(2); // 16 cores / 8, 40 GiB / 16 GiB
+    assertThat(ledger.roomFor(SMALL)).isEqualTo(4);
+    assertThat(ledger.reserve("a", LARGE)).isTrue();
+    assertThat(ledger.roomFor(SMALL)).isEqualTo(2);
+    assertThat(ledger.roomFor(LARGE)).isEqualTo(1);
+    assertThat(ledger.reserve("b", SMALL)).isTrue();
+    assertThat(ledger.roomFor(SMALL)).isEqualTo(1);
+    assertThat(ledger.roomFor(LARGE)).isZero();
+
+    CapacityLedger byCount = ledger(3, 1, 1, true);
+    assertThat(byCount.roomEver(LARGE)).isEqualTo(3);
+    byCount.reserve("a", LARGE);
+    assertThat(byCount.roomFor(SMALL)).isEqualTo(2);
+    byCount.startDraining();
+    assertThat(byCount.roomFor(SMALL)).isZero();
+  }
+
+  @Test
   void knowsWhatCanNeverFit() {
     CapacityLedger ledger = ledger(2, 8, 16384, false);
     assertThat(ledger.fitsEver(LARGE)).isTrue();

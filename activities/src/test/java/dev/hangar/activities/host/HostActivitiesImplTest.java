@@ -100,8 +100,12 @@ class HostActivitiesImplTest {
     assertThat(ledger.find("hangar-42-1").orElseThrow().started()).isTrue();
     assertThat(host.startVm("hangar-42-1", TEMPLATE)).isEqualTo(vm); // idempotent
 
+    // clone and boot report no progress, so the activity heartbeats while they run: a task the
+    // host never received goes silent and is retried after the heartbeat timeout
+    assertThat(heartbeats).contains("starting VM");
     host.startRunner("hangar-42-1", sealer.seal(JIT), null);
     assertThat(driver.runnerDir("hangar-42-1").resolve(".jitconfig")).hasContent(JIT);
+    assertThat(heartbeats).contains("starting runner");
 
     assertThat(host.checkVm("hangar-42-1").state()).isEqualTo(VmCheck.State.RUNNING);
     driver.finishRunner("hangar-42-1", true);
@@ -109,6 +113,7 @@ class HostActivitiesImplTest {
 
     host.deleteVm("hangar-42-1");
     assertThat(driver.list()).isEmpty();
+    assertThat(heartbeats).contains("deleting VM");
     assertThat(ledger.reservedCount()).isZero();
     assertThat(capacityChanges.get()).isEqualTo(2);
     host.deleteVm("hangar-42-1"); // gone already: still a success
@@ -203,7 +208,10 @@ class HostActivitiesImplTest {
     placement.claimHost(new ClaimRequest("w", "hangar-6-2", TEMPLATE));
     placement.claimHost(new ClaimRequest("w", "hangar-6-1", TEMPLATE)); // a retry: same reservation
     assertThatThrownBy(() -> placement.claimHost(new ClaimRequest("w", "hangar-7-1", TEMPLATE)))
-        .satisfies(e -> assertFailure(e, Failures.NO_CAPACITY, false));
+        .satisfies(e -> assertFailure(e, Failures.NO_CAPACITY, false))
+        // offered again to the fleet at once, not after the claim's retry backoff
+        .satisfies(e -> assertThat(((ApplicationFailure) e.getCause()).getNextRetryDelay())
+            .isEqualTo(PlacementActivitiesImpl.HAND_BACK_DELAY));
     assertThat(capacityChanges.get()).isEqualTo(4);
   }
 

@@ -55,6 +55,18 @@ final class JobActivities {
   /** The activity type of {@link GitHubActivities#cancelRun}. */
   static final String CANCEL_RUN = "CancelRun";
 
+  /**
+   * The longest a runner start or a VM deletion may take. These heartbeat, so a lost task is
+   * noticed by its missing heartbeats long before; the limit catches a hypervisor call that hangs.
+   */
+  private static final Duration HOST_CALL_LIMIT = Duration.ofMinutes(10);
+
+  /** The longest a clone and boot may take, including a pull of a template evicted meanwhile. */
+  private static final Duration START_VM_LIMIT = Duration.ofMinutes(30);
+
+  /** The longest a template pull may take. */
+  private static final Duration PULL_LIMIT = Duration.ofHours(3);
+
   private final JobPolicy policy;
 
   JobActivities(JobPolicy policy) {
@@ -109,31 +121,44 @@ final class JobActivities {
   }
 
   /**
-   * Short work on the claimed host: clone, start, put the runner in, delete. Schedule-to-start is
-   * the host timeout: a host that stops polling its own queue is lost, and the attempt moves on to
-   * a new VM elsewhere.
+   * Work on the claimed host: clone and start, put the runner in, check, delete. Schedule-to-start
+   * is the host timeout: a host that stops polling its own queue is lost, and the attempt moves on
+   * to a new VM elsewhere. Once started, each call has a start-to-close timeout that fits it, and
+   * the calls that wait on the hypervisor or the VM heartbeat while they do, with the host timeout
+   * as heartbeat timeout: a task the host never received (Temporal may record a task as started
+   * that an overloaded server never delivered) or a host that died mid-call is retried after the
+   * host timeout, not after the call's whole start-to-close timeout. {@code checkVm} answers at
+   * once, so the host timeout is its start-to-close timeout. {@code startVm} pulls the template
+   * again if it was evicted since {@code ensureTemplate}, hence its longer limit.
    */
   HostActivities host(String hostQueue) {
     return Workflow.newActivityStub(
         HostActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(hostQueue)
-            .setScheduleToStartTimeout(policy.hostTimeout())
-            .setStartToCloseTimeout(Duration.ofMinutes(15))
-            .setRetryOptions(HOST_RETRY)
-            .build());
+        heartbeating(hostQueue, HOST_CALL_LIMIT),
+        Map.of(
+            "StartVm", heartbeating(hostQueue, START_VM_LIMIT),
+            "CheckVm", hostCall(hostQueue).setStartToCloseTimeout(policy.hostTimeout()).build(),
+            "EnsureTemplate", heartbeating(hostQueue, PULL_LIMIT)));
   }
 
   /** A template pull may take long, so it heartbeats; silence for the host timeout means lost. */
   HostActivities pull(String hostQueue) {
-    return Workflow.newActivityStub(
-        HostActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(hostQueue)
-            .setScheduleToStartTimeout(policy.hostTimeout())
-            .setStartToCloseTimeout(Duration.ofHours(3))
-            .setHeartbeatTimeout(policy.hostTimeout())
-            .setRetryOptions(HOST_RETRY)
-            .build());
+    return Workflow.newActivityStub(HostActivities.class, heartbeating(hostQueue, PULL_LIMIT));
+  }
+
+  /** A call on the claimed host that heartbeats: silence for the host timeout means lost. */
+  private ActivityOptions heartbeating(String hostQueue, Duration limit) {
+    return hostCall(hostQueue)
+        .setStartToCloseTimeout(limit)
+        .setHeartbeatTimeout(policy.hostTimeout())
+        .build();
+  }
+
+  /** Options every call on the claimed host shares: its queue, the host timeout, the retries. */
+  private ActivityOptions.Builder hostCall(String hostQueue) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(hostQueue)
+        .setScheduleToStartTimeout(policy.hostTimeout())
+        .setRetryOptions(HOST_RETRY);
   }
 }

@@ -15,9 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory host: VMs are map entries, the runner "finishes" when a test says so.
+ * An in-memory host: VMs are map entries, the runner "finishes" when a test says so. A test may
+ * override a call to make it misbehave.
  */
-final class FakeHost implements HostActivities {
+class FakeHost implements HostActivities {
 
   final String hostId;
   final Map<String, String> vms = new ConcurrentHashMap<>();
