@@ -7,7 +7,7 @@
 # configured (`config.sh --unattended --ephemeral ...`, the values as quoted arguments, never
 # through the shell unquoted) and run with `run.sh`. The file is removed before the runner starts,
 # so the job's own steps cannot read it. Override: a file of the same name in
-# hangar.host.anka.scripts-dir.
+# hangar.host.anka.scripts-dir (hangar.host.tart.scripts-dir).
 set -uo pipefail
 cd "$RUNNER_HOME" || exit 4
 config_file="$HANGAR_DIR/.jitconfig"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hangar, inside the VM: prints one line, hangar-runner-state=<STATE>, with STATE one of
 # NOT_STARTED, RUNNING, EXITED_OK, EXITED_FAILED. Override: a file of the same name in
-# hangar.host.anka.scripts-dir (it must print the same line).
+# hangar.host.anka.scripts-dir or hangar.host.tart.scripts-dir (it must print the same line).
 HANGAR_DIR="${HANGAR_DIR:-$HOME/hangar}"
 state() {
   echo "hangar-runner-state=$1"

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Hangar, inside the VM: starts the GitHub Actions runner with the single-use JIT configuration (or
 # what config.sh needs to register it with a registration token, see run-runner.sh)
-# that the host copied to $HANGAR_DIR/.jitconfig (mode 0600) with `anka cp`. The host runs this
-# script with `anka run`; the configuration is read from the file here, inside the VM, so it never
-# appears in a process argument or a log on the host.
+# that the host copied to $HANGAR_DIR/.jitconfig (mode 0600) with `anka cp` or through `tart exec`'s
+# standard input. The host runs this script with `anka run` or `tart exec`; the configuration is
+# read from the file here, inside the VM, so it never appears in a process argument or a log on the
+# host.
 #
-# Override: put a file of the same name in hangar.host.anka.scripts-dir.
+# Override: put a file of the same name in hangar.host.anka.scripts-dir (hangar.host.tart.scripts-dir).
 # Hooks: job-started.sh and job-completed.sh in that directory become the runner's
 # ACTIONS_RUNNER_HOOK_JOB_STARTED and ACTIONS_RUNNER_HOOK_JOB_COMPLETED. When the host installed the
 # pool's trust hook (trust-check.sh), that is the job-started hook, and it runs job-started.sh
