@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,11 +130,7 @@ class ConcurrentDeliveryTest {
     private final List<Long> jobIds = new ArrayList<>();
 
     GatedReceiver() {
-      try {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      server = Receiver.loopbackServer();
       server.createContext("/hook", exchange -> {
         long jobId = MAPPER.readTree(exchange.getRequestBody().readAllBytes()).at("/workflow_job/id").asLong();
         synchronized (jobIds) {
