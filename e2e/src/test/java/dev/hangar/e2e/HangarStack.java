@@ -90,6 +90,14 @@ final class HangarStack implements AutoCloseable {
       String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
       Map<String, String> reconciler)
       throws Exception {
+    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, EmulatorConfig.DEFAULT_DELIVERY_CONCURRENCY);
+  }
+
+  /** @param deliveryConcurrency webhook deliveries the emulator has in flight at once */
+  HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
+      Map<String, String> reconciler, int deliveryConcurrency)
+      throws Exception {
     this.runners = runners;
     this.hostSettings = Map.copyOf(hostSettings);
     this.workDir = Path.of("target", "e2e", name).toAbsolutePath();
@@ -110,7 +118,9 @@ final class HangarStack implements AutoCloseable {
                 "SPRING_TEMPORAL_CONNECTION_TARGET", temporal.target()));
     this.github =
         GitHubEmulator.start(
-            EmulatorConfig.defaults().withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret));
+            EmulatorConfig.defaults()
+                .withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret)
+                .withDeliveryConcurrency(deliveryConcurrency));
     github.addRepository(OWNER, REPO, true);
     writeGatewayConfig(gatewayConfig, jobPolicy, reconciler);
     for (String hostId : hostIds) {
