@@ -115,7 +115,9 @@ final class HangarStack implements AutoCloseable {
                 "HANGAR_GATEWAY_WEBHOOK_SECRET", webhookSecret,
                 "HANGAR_SECRETS_KEY", secretsKey,
                 "HANGAR_GITHUB_TOKEN", EmulatorConfig.DEFAULT_TOKEN,
-                "SPRING_TEMPORAL_CONNECTION_TARGET", temporal.target()));
+                "SPRING_TEMPORAL_CONNECTION_TARGET", temporal.target(),
+                // as the gateway's image sets it (webhook-gateway/Dockerfile)
+                "MALLOC_ARENA_MAX", "2"));
     this.github =
         GitHubEmulator.start(
             EmulatorConfig.defaults()
