@@ -110,7 +110,7 @@ if [[ $REAL_GITHUB == 0 ]]; then
 fi
 
 echo "starting webhook-gateway on http://127.0.0.1:8080..." >&2
-java -jar "$(jar webhook-gateway)" --spring.config.additional-location="file:$ROOT/scripts/local/gateway.yml" \
+MALLOC_ARENA_MAX=2 java @"$ROOT/deploy/jvm/webhook-gateway.options" -jar "$(jar webhook-gateway)" --spring.config.additional-location="file:$ROOT/scripts/local/gateway.yml" \
   > "$STATE/logs/webhook-gateway.log" 2>&1 &
 PIDS+=($!)
 
@@ -121,7 +121,7 @@ if [[ $REAL_GITHUB == 0 ]]; then
   RUNNER=(--hangar.host.simulated.runner-command="java,-Dloader.main=dev.hangar.emulator.SimulatedRunner,-jar,$(jar github-emulator)")
 fi
 echo "starting worker-host local-mac-1 on http://127.0.0.1:8081..." >&2
-java -jar "$(jar worker-host)" --spring.config.additional-location="file:$ROOT/scripts/local/host.yml" \
+java @"$ROOT/deploy/jvm/worker-host.options" -jar "$(jar worker-host)" --spring.config.additional-location="file:$ROOT/scripts/local/host.yml" \
   --hangar.host.simulated.root="$STATE/host" --hangar.host.drain-timeout=15s "${RUNNER[@]}" > "$STATE/logs/worker-host.log" 2>&1 &
 PIDS+=($!)
 

@@ -7,6 +7,8 @@
 # is read as data, never executed by a shell.
 #
 # Everything else: $HANGAR_CONFIG_FILE (worker-host.yml, passed as an additional config location).
+# JVM options: $HANGAR_JVM_OPTIONS_FILE (deploy/jvm/worker-host.options, a Java argument file) if it
+# exists, then $JAVA_OPTS, whose options win.
 # The JVM runs with exec, so launchd's SIGTERM reaches it and starts the drain.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ HANGAR_HOME="${HANGAR_HOME:-/usr/local/hangar}"
 HANGAR_ENV_FILE="${HANGAR_ENV_FILE:-$HANGAR_HOME/etc/worker-host.env}"
 HANGAR_CONFIG_FILE="${HANGAR_CONFIG_FILE:-$HANGAR_HOME/etc/worker-host.yml}"
 HANGAR_JAR="${HANGAR_JAR:-$HANGAR_HOME/lib/hangar-worker-host.jar}"
+HANGAR_JVM_OPTIONS_FILE="${HANGAR_JVM_OPTIONS_FILE:-$HANGAR_HOME/etc/worker-host.jvm.options}"
 
 die() {
   echo "hangar-worker-host: $*" >&2
@@ -50,5 +53,10 @@ if [[ -f "$HANGAR_CONFIG_FILE" ]]; then
   args+=("--spring.config.additional-location=file:$HANGAR_CONFIG_FILE")
 fi
 
+jvm=()
+if [[ -f "$HANGAR_JVM_OPTIONS_FILE" ]]; then
+  jvm+=("@$HANGAR_JVM_OPTIONS_FILE")
+fi
+
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options on purpose
-exec "$JAVA" ${JAVA_OPTS:-} -jar "$HANGAR_JAR" ${args[@]+"${args[@]}"} "$@"
+exec "$JAVA" ${jvm[@]+"${jvm[@]}"} ${JAVA_OPTS:-} -jar "$HANGAR_JAR" ${args[@]+"${args[@]}"} "$@"

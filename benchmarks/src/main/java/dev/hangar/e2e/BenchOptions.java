@@ -15,6 +15,8 @@ import java.util.List;
  * @param inflight jobs queued or running at any time in the throughput scenario
  * @param burst jobs queued at once in the burst scenario (one in four of the large template)
  * @param jobDuration how long each job runs once a runner takes it
+ * @param deliveryConcurrency webhook deliveries the GitHub emulator has in flight at once, as GitHub
+ *     delivers to a hook concurrently
  * @param out the Markdown file the results are written to, relative to the repository root (the
  *     command runs in {@code benchmarks/}); none if {@code null}
  * @param jfr whether the gateway and hosts record a Java Flight Recording (written on exit)
@@ -27,14 +29,16 @@ record BenchOptions(
     int inflight,
     int burst,
     Duration jobDuration,
+    int deliveryConcurrency,
     Path out,
     boolean jfr) {
 
   static final String USAGE = "usage: bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5]"
-      + " [--sustained-seconds 60] [--inflight 40] [--burst 1000] [--job-ms 50] [--out FILE | --no-doc] [--jfr]";
+      + " [--sustained-seconds 60] [--inflight 40] [--burst 1000] [--job-ms 50]"
+      + " [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr]";
 
   BenchOptions {
-    if (hosts < 1 || latencyJobs < 1 || latencyRate <= 0 || inflight < 1 || burst < 1
+    if (hosts < 1 || latencyJobs < 1 || latencyRate <= 0 || inflight < 1 || burst < 1 || deliveryConcurrency < 1
         || sustained.isNegative() || sustained.isZero() || jobDuration.isNegative()) {
       throw new IllegalArgumentException("every count and duration must be positive; " + USAGE);
     }
@@ -48,6 +52,7 @@ record BenchOptions(
     int inflight = 40;
     int burst = 1000;
     Duration jobDuration = Duration.ofMillis(50);
+    int deliveryConcurrency = 16;
     Path out = Path.of("docs", "benchmarks.md");
     boolean jfr = false;
     for (int i = 0; i < args.size(); i++) {
@@ -60,6 +65,7 @@ record BenchOptions(
         case "--inflight" -> inflight = Integer.parseInt(value(args, ++i, arg));
         case "--burst" -> burst = Integer.parseInt(value(args, ++i, arg));
         case "--job-ms" -> jobDuration = Duration.ofMillis(Long.parseLong(value(args, ++i, arg)));
+        case "--delivery-concurrency" -> deliveryConcurrency = Integer.parseInt(value(args, ++i, arg));
         case "--out" -> out = Path.of(value(args, ++i, arg));
         case "--no-doc" -> out = null;
         case "--jfr" -> jfr = true;
@@ -68,7 +74,7 @@ record BenchOptions(
     }
     Path root = Path.of("..");
     return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, jobDuration,
-        out == null ? null : root.resolve(out), jfr);
+        deliveryConcurrency, out == null ? null : root.resolve(out), jfr);
   }
 
   private static String value(List<String> args, int i, String option) {
@@ -88,6 +94,6 @@ record BenchOptions(
     return "./scripts/bench.sh --hosts " + hosts + " --latency-jobs " + latencyJobs + " --latency-rate "
         + (latencyRate == Math.rint(latencyRate) ? String.valueOf((long) latencyRate) : String.valueOf(latencyRate))
         + " --sustained-seconds " + sustained.toSeconds() + " --inflight " + inflight + " --burst " + burst
-        + " --job-ms " + jobDuration.toMillis();
+        + " --job-ms " + jobDuration.toMillis() + " --delivery-concurrency " + deliveryConcurrency;
   }
 }

@@ -40,7 +40,8 @@ final class Benchmark {
     hostSettings.put("max-running-vms", Integer.toString(options.vmsPerHost()));
     // Deleted VMs are swept by their own workflow; the periodic sweep is not what is measured.
     hostSettings.put("orphan-sweep-interval", "30m");
-    try (HangarStack stack = new HangarStack("bench", Map.of(), hostIds, HangarStack.Runners.IDLE, hostSettings)) {
+    try (HangarStack stack = new HangarStack(
+        "bench", Map.of(), hostIds, HangarStack.Runners.IDLE, hostSettings, Map.of(), options.deliveryConcurrency())) {
       if (options.jfr()) {
         recordFlights(stack);
       }

@@ -60,6 +60,15 @@ final class Report {
     log.info("results:\n{}", table());
   }
 
+  /** The options of a module's shipped JVM argument file ({@code deploy/jvm/<module>.options}), comments left out. */
+  private static String jvmOptions(String module) throws IOException {
+    Path file = Path.of("..", "deploy", "jvm", module + ".options");
+    return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+        .collect(java.util.stream.Collectors.joining(" "));
+  }
+
   /** Writes docs/benchmarks.md from its template with this run's machine and results. */
   void write(Path out, Machine machine, BenchOptions options) throws IOException {
     String template;
@@ -73,7 +82,10 @@ final class Report {
         .replace("{{date}}", Instant.now().truncatedTo(ChronoUnit.MINUTES).toString())
         .replace("{{command}}", options.commandLine())
         .replace("{{machine}}", machine.markdown())
-        .replace("{{results}}", table());
+        .replace("{{results}}", table())
+        .replace("{{deliveryConcurrency}}", Integer.toString(options.deliveryConcurrency()))
+        .replace("{{gatewayJvmOptions}}", jvmOptions("webhook-gateway"))
+        .replace("{{hostJvmOptions}}", jvmOptions("worker-host"));
     Files.writeString(out, doc, StandardCharsets.UTF_8);
     log.info("wrote {}", out.normalize());
   }

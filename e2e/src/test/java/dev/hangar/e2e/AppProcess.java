@@ -52,8 +52,7 @@ final class AppProcess implements AutoCloseable {
   void start() throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("@" + shippedJvmOptions(jar));
     cmd.addAll(jvmOptions);
     cmd.add("-jar");
     cmd.add(jar.toString());
@@ -63,6 +62,19 @@ final class AppProcess implements AutoCloseable {
     pb.environment().putAll(env);
     process = pb.start();
     awaitHealthy(Duration.ofSeconds(90));
+  }
+
+  /**
+   * The JVM options Hangar ships for the jar's module ({@code deploy/jvm/<module>.options}, a Java
+   * argument file), so that the tests and the benchmark run the processes as users do.
+   */
+  static Path shippedJvmOptions(Path jar) {
+    Path module = jar.toAbsolutePath().getParent().getParent();
+    Path options = module.getParent().resolve("deploy").resolve("jvm").resolve(module.getFileName() + ".options");
+    if (!Files.isRegularFile(options)) {
+      throw new IllegalStateException("no JVM options for " + module.getFileName() + " at " + options);
+    }
+    return options;
   }
 
   private void awaitHealthy(Duration timeout) throws InterruptedException, IOException {

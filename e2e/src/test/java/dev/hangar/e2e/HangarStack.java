@@ -90,7 +90,7 @@ final class HangarStack implements AutoCloseable {
       String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
       Map<String, String> reconciler)
       throws Exception {
-    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, Map.of());
+    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, Map.of(), EmulatorConfig.DEFAULT_DELIVERY_CONCURRENCY);
   }
 
   /**
@@ -100,6 +100,21 @@ final class HangarStack implements AutoCloseable {
   HangarStack(
       String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
       Map<String, String> reconciler, Map<String, String> gitHub)
+      throws Exception {
+    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, gitHub, EmulatorConfig.DEFAULT_DELIVERY_CONCURRENCY);
+  }
+
+  /** @param deliveryConcurrency webhook deliveries the emulator has in flight at once */
+  HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
+      Map<String, String> reconciler, int deliveryConcurrency)
+      throws Exception {
+    this(name, jobPolicy, hostIds, runners, hostSettings, reconciler, Map.of(), deliveryConcurrency);
+  }
+
+  private HangarStack(
+      String name, Map<String, String> jobPolicy, List<String> hostIds, Runners runners, Map<String, String> hostSettings,
+      Map<String, String> reconciler, Map<String, String> gitHub, int deliveryConcurrency)
       throws Exception {
     this.runners = runners;
     this.hostSettings = Map.copyOf(hostSettings);
@@ -118,10 +133,14 @@ final class HangarStack implements AutoCloseable {
                 "HANGAR_GATEWAY_WEBHOOK_SECRET", webhookSecret,
                 "HANGAR_SECRETS_KEY", secretsKey,
                 "HANGAR_GITHUB_TOKEN", EmulatorConfig.DEFAULT_TOKEN,
-                "SPRING_TEMPORAL_CONNECTION_TARGET", temporal.target()));
+                "SPRING_TEMPORAL_CONNECTION_TARGET", temporal.target(),
+                // as the gateway's image sets it (webhook-gateway/Dockerfile)
+                "MALLOC_ARENA_MAX", "2"));
     this.github =
         GitHubEmulator.start(
-            EmulatorConfig.defaults().withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret));
+            EmulatorConfig.defaults()
+                .withWebhook(URI.create(gateway.baseUrl() + "/webhook"), webhookSecret)
+                .withDeliveryConcurrency(deliveryConcurrency));
     github.addRepository(OWNER, REPO, true);
     writeGatewayConfig(gatewayConfig, jobPolicy, reconciler, gitHub);
     for (String hostId : hostIds) {

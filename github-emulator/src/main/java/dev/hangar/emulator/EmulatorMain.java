@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs an emulator as a process, for the local demo. Settings come from system properties:
  * {@code hangar.emulator.port} (default 8099), {@code hangar.emulator.rate-limit} (default 5000 an
- * hour) and {@code hangar.emulator.webhook-url} (no webhooks if unset). The two secrets come from
+ * hour), {@code hangar.emulator.webhook-url} (no webhooks if unset) and
+ * {@code hangar.emulator.delivery-concurrency} (deliveries in flight at once, default
+ * {@link EmulatorConfig#DEFAULT_DELIVERY_CONCURRENCY}). The two secrets come from
  * the environment, so they never show in a process list: {@code HANGAR_EMULATOR_TOKEN} (default
  * {@link EmulatorConfig#DEFAULT_TOKEN}) and {@code HANGAR_EMULATOR_WEBHOOK_SECRET}. Runs until the
  * process is stopped.
@@ -23,7 +25,9 @@ public final class EmulatorMain {
   public static void main(String[] args) throws InterruptedException {
     EmulatorConfig config = EmulatorConfig.defaults()
         .withPort(Integer.getInteger("hangar.emulator.port", 8099))
-        .withRateLimit(Integer.getInteger("hangar.emulator.rate-limit", 5000), Duration.ofHours(1));
+        .withRateLimit(Integer.getInteger("hangar.emulator.rate-limit", 5000), Duration.ofHours(1))
+        .withDeliveryConcurrency(Integer.getInteger(
+            "hangar.emulator.delivery-concurrency", EmulatorConfig.DEFAULT_DELIVERY_CONCURRENCY));
     String token = System.getenv("HANGAR_EMULATOR_TOKEN");
     if (token != null && !token.isBlank()) {
       config = config.withToken(token, TokenGrant.all());

@@ -59,7 +59,7 @@ public final class GitHubEmulator implements AutoCloseable {
     this.sender = new WebhookSender(mapper);
     this.sender.hookId(config.hookId());
     this.handlers = Executors.newCachedThreadPool(daemon("github-emulator-http"));
-    this.hooks = new WebhookQueue(this::send, this::record);
+    this.hooks = new WebhookQueue(this::send, this::record, config.deliveryConcurrency());
     this.appAuth = new AppAuth(config.app(), config.clock());
     this.api = new ApiHandler(
         mapper, state, renderer, faults, calls, rateLimit, config.tokens(), baseUrl,
@@ -113,7 +113,8 @@ public final class GitHubEmulator implements AutoCloseable {
 
   /**
    * Queues a job in a new run of the repository (created private if unknown) and, if a webhook URL
-   * is configured, delivers {@code workflow_job queued} (asynchronously, in order). Once a runner
+   * is configured, delivers {@code workflow_job queued} (asynchronously, alongside other deliveries
+   * as GitHub does: see {@link EmulatorConfig#deliveryConcurrency()}). Once a runner
    * takes it, it runs as {@link JobPlan#DEFAULT} says.
    */
   public JobInfo createJob(String owner, String repo, List<String> labels) {
@@ -360,7 +361,7 @@ public final class GitHubEmulator implements AutoCloseable {
     hooks.drop(action, count);
   }
 
-  /** Sends every automatic delivery {@code delay} late (still in order). */
+  /** Sends every automatic delivery {@code delay} late. */
   public void delayDeliveries(Duration delay) {
     hooks.delay(delay);
   }
@@ -384,7 +385,7 @@ public final class GitHubEmulator implements AutoCloseable {
     hooks.reorder(window, order, maxHold);
   }
 
-  /** Back to prompt, single, in-order deliveries; anything held is sent now. */
+  /** Back to prompt, single deliveries (as many in flight as configured); anything held is sent now, in order. */
   public void resetDeliveries() {
     hooks.reset();
   }

@@ -20,10 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The automatic {@code workflow_job} deliveries: one sender thread, in the order the events
- * happened, unless a test asks for GitHub's misbehaviours: every delivery sent twice (same
- * {@code X-GitHub-Delivery}, as a redelivery has), the next deliveries of an action dropped (GitHub
- * never sends them), every delivery late, or deliveries held and released out of order.
+ * The automatic {@code workflow_job} deliveries, sent as the events happen by a number of sender
+ * threads, so that up to that many deliveries are in flight at once and they may arrive in any
+ * order, as GitHub's do (one sender: one at a time, in the order the events happened). Tests can ask
+ * for GitHub's misbehaviours: every delivery sent twice (same {@code X-GitHub-Delivery}, as a
+ * redelivery has), the next deliveries of an action dropped (GitHub never sends them), every
+ * delivery late, or deliveries held and released in a given order. Deliveries released together
+ * (held ones, a reorder window) go one after another through one sender, so they arrive in exactly
+ * the order asked for.
  */
 final class WebhookQueue implements AutoCloseable {
 
@@ -34,8 +38,9 @@ final class WebhookQueue implements AutoCloseable {
 
   private final BiFunction<String, Pending, WebhookDelivery> send;
   private final Consumer<WebhookDelivery> record;
-  private final BlockingQueue<Pending> outbox = new LinkedBlockingQueue<>();
-  private final Thread sender;
+  /** Each entry is sent by one sender, its deliveries one after another. */
+  private final BlockingQueue<List<Pending>> outbox = new LinkedBlockingQueue<>();
+  private final List<Thread> senders = new ArrayList<>();
   private final ScheduledExecutorService timer;
 
   private boolean duplicate;
@@ -48,25 +53,32 @@ final class WebhookQueue implements AutoCloseable {
   private Duration maxHold = Duration.ofSeconds(1);
   private final List<Pending> windowed = new ArrayList<>();
   private ScheduledFuture<?> windowTimer;
-  /** Deliveries handed to the sender and not yet sent. */
+  /** Deliveries handed to the senders and not yet sent. */
   private int unsent;
   private volatile boolean closed;
 
   /**
    * @param send sends one delivery with the given delivery id, and answers its outcome
    * @param record keeps an outcome in the delivery log
+   * @param concurrency most deliveries in flight at once, at least 1
    */
-  WebhookQueue(BiFunction<String, Pending, WebhookDelivery> send, Consumer<WebhookDelivery> record) {
+  WebhookQueue(BiFunction<String, Pending, WebhookDelivery> send, Consumer<WebhookDelivery> record, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+    }
     this.send = send;
     this.record = record;
-    this.sender = new Thread(this::sendLoop, "github-emulator-hooks");
-    sender.setDaemon(true);
+    for (int i = 1; i <= concurrency; i++) {
+      Thread sender = new Thread(this::sendLoop, "github-emulator-hooks-" + i);
+      sender.setDaemon(true);
+      senders.add(sender);
+    }
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "github-emulator-hooks-timer");
       t.setDaemon(true);
       return t;
     });
-    sender.start();
+    senders.forEach(Thread::start);
   }
 
   /** Queues an event; called in the order the events happen. */
@@ -132,7 +144,7 @@ final class WebhookQueue implements AutoCloseable {
     maxHold = hold;
   }
 
-  /** Back to prompt, single, in-order delivery; anything held is sent now, in order. */
+  /** Back to prompt, single deliveries; anything held is sent now, in order. */
   synchronized void reset() {
     duplicate = false;
     delay = Duration.ZERO;
@@ -147,9 +159,13 @@ final class WebhookQueue implements AutoCloseable {
     return unsent == 0 && held.isEmpty() && windowed.isEmpty();
   }
 
+  /** Hands deliveries to one sender, which sends them in this order. */
   private synchronized void enqueue(List<Pending> pending) {
+    if (pending.isEmpty()) {
+      return;
+    }
     unsent += pending.size();
-    outbox.addAll(pending);
+    outbox.add(List.copyOf(pending));
   }
 
   private synchronized void sent() {
@@ -177,34 +193,40 @@ final class WebhookQueue implements AutoCloseable {
 
   private void sendLoop() {
     while (!closed) {
-      Pending next;
+      List<Pending> batch;
       try {
-        next = outbox.take();
+        batch = outbox.take();
       } catch (InterruptedException e) {
         return;
       }
-      boolean twice;
-      Duration late;
-      synchronized (this) {
-        twice = duplicate;
-        late = delay;
-      }
-      try {
-        if (!late.isZero()) {
-          Thread.sleep(late.toMillis());
+      for (Pending next : batch) {
+        try {
+          sendOne(next);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("webhook delivery of job {} {} failed", next.jobId(), next.action(), e);
+        } finally {
+          sent();
         }
-        String deliveryId = UUID.randomUUID().toString();
-        record.accept(send.apply(deliveryId, next));
-        if (twice) {
-          record.accept(send.apply(deliveryId, next));
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.warn("webhook delivery of job {} {} failed", next.jobId(), next.action(), e);
-      } finally {
-        sent();
       }
+    }
+  }
+
+  private void sendOne(Pending next) throws InterruptedException {
+    boolean twice;
+    Duration late;
+    synchronized (this) {
+      twice = duplicate;
+      late = delay;
+    }
+    if (!late.isZero()) {
+      Thread.sleep(late.toMillis());
+    }
+    String deliveryId = UUID.randomUUID().toString();
+    record.accept(send.apply(deliveryId, next));
+    if (twice) {
+      record.accept(send.apply(deliveryId, next));
     }
   }
 
@@ -213,10 +235,12 @@ final class WebhookQueue implements AutoCloseable {
     synchronized (this) {
       closed = true;
     }
-    sender.interrupt();
+    senders.forEach(Thread::interrupt);
     timer.shutdownNow();
     try {
-      sender.join(5000);
+      for (Thread sender : senders) {
+        sender.join(5000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -26,11 +26,7 @@ final class Receiver implements AutoCloseable {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
   Receiver() {
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    server = loopbackServer();
     server.createContext("/hook", exchange -> {
       JsonNode body = MAPPER.readTree(exchange.getRequestBody().readAllBytes());
       received.add(new Received(
@@ -43,6 +39,15 @@ final class Receiver implements AutoCloseable {
       exchange.close();
     });
     server.start();
+  }
+
+  /** An HTTP server on a free loopback port, not started yet. */
+  static HttpServer loopbackServer() {
+    try {
+      return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   URI url() {
