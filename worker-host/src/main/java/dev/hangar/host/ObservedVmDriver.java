@@ -53,11 +53,6 @@ final class ObservedVmDriver implements VmDriver {
     }
   }
 
-  @Override
-  public void startRunner(String vmName, String jitConfig) throws IOException {
-    startRunner(vmName, jitConfig, HookFiles.NONE);
-  }
-
   /** Hands the hooks on: a wrapper that dropped them would start runners outside the pool's trust. */
   @Override
   public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hangar.activities.host.CapacityLedger;
 import dev.hangar.activities.host.PlacementPolling;
 import dev.hangar.activities.host.VmDriver;
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.workflows.template.Resources;
 import dev.hangar.workflows.template.TemplateRef;
 import java.time.Clock;
@@ -110,7 +111,7 @@ class HostDrainTest {
     }
 
     @Override
-    public void startRunner(String vmName, String jitConfig) {
+    public void startRunner(String vmName, String jitConfig, HookFiles hooks) {
       throw new UnsupportedOperationException();
     }
 

@@ -148,9 +148,6 @@ public final class HostActivitiesImpl implements HostActivities {
         return null;
       });
       log.info("runner started in VM {} on {}{}", vmName, hostId, trust == null ? " without a trust hook" : "");
-    } catch (UnsupportedOperationException e) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "host " + hostId + " cannot start a runner in VM " + vmName + ": " + e.getMessage(), Failures.HOST_IO);
     } catch (VmDriver.VmMissingException e) {
       throw vmGone(vmName);
     } catch (IOException e) {

@@ -205,11 +205,6 @@ public final class SimulatedVmDriver implements VmDriver {
     }
   }
 
-  @Override
-  public void startRunner(String vmName, String jitConfig) throws IOException {
-    startRunner(vmName, jitConfig, HookFiles.NONE);
-  }
-
   /** The hooks are written into the runner directory; the simulated runner does not run them. */
   @Override
   public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {

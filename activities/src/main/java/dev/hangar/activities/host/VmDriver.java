@@ -39,27 +39,19 @@ public interface VmDriver {
 
   /**
    * Writes the runner's single-use configuration to a file inside the VM, readable by its owner
-   * only (0600), and starts the runner. The configuration never appears in a process argument, an
-   * environment variable or a log line. A runner that is already running is left alone.
+   * only (0600), copies {@code hooks} (the pool's job-started hook, see {@link
+   * dev.hangar.activities.host.hooks.TrustHook}) beside Hangar's scripts, and starts the runner. The
+   * configuration never appears in a process argument, an environment variable or a log line. A
+   * runner that is already running is left alone. Every driver must install the hooks: a runner
+   * started without them would run jobs the pool does not trust.
    *
    * @throws VmMissingException if there is no such VM
    */
-  void startRunner(String vmName, String jitConfig) throws IOException;
+  void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException;
 
-  /**
-   * As {@link #startRunner(String, String)}, with {@code hooks} (the pool's job-started hook, see
-   * {@link dev.hangar.activities.host.hooks.TrustHook}) copied into the VM beside Hangar's scripts
-   * before the runner starts. A driver that cannot install them refuses rather than start a runner
-   * without them.
-   *
-   * @throws UnsupportedOperationException if there are hooks and this driver cannot install them
-   */
-  default void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
-    if (!hooks.isEmpty()) {
-      throw new UnsupportedOperationException(
-          getClass().getSimpleName() + " cannot install the pool's job-started hook; refusing to start a runner without it");
-    }
-    startRunner(vmName, jitConfig);
+  /** As {@link #startRunner(String, String, HookFiles)}, with no hooks. */
+  default void startRunner(String vmName, String jitConfig) throws IOException {
+    startRunner(vmName, jitConfig, HookFiles.NONE);
   }
 
   /** The state of the VM's runner. */

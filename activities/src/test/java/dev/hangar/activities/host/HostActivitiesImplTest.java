@@ -3,7 +3,6 @@ package dev.hangar.activities.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hangar.activities.host.VmDriver.RunnerState;
 import dev.hangar.activities.host.hooks.TrustHook;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.testfixtures.MutableClock;
@@ -286,39 +285,6 @@ class HostActivitiesImplTest {
     Path runner = driver.runnerDir("hangar-9-1");
     assertThat(runner.resolve(TrustHook.HOOK)).hasBinaryContent(TrustHook.files(policy).files().get(TrustHook.HOOK));
     assertThat(runner.resolve(TrustHook.POLICY)).content().contains("\"repositories\":[\"my-org/*\"]");
-  }
-
-  @Test
-  void aDriverThatCannotInstallTheHookStartsNoRunner() throws Exception {
-    VmDriver hookless = new VmDriver() {
-      @Override public boolean templatePresent(TemplateRef t) throws IOException { return driver.templatePresent(t); }
-      @Override public boolean ensureTemplate(TemplateRef t, Runnable p) throws IOException { return driver.ensureTemplate(t, p); }
-      @Override public Vm cloneAndStart(String vm, TemplateRef t) throws IOException { return driver.cloneAndStart(vm, t); }
-      @Override public void startRunner(String vm, String jit) throws IOException { driver.startRunner(vm, jit); }
-      @Override public RunnerState runnerState(String vm) throws IOException { return driver.runnerState(vm); }
-      @Override public void delete(String vm) throws IOException { driver.delete(vm); }
-      @Override public List<String> list() throws IOException { return driver.list(); }
-    };
-    HostResources resources = new HostResources(12, 32768, 16000, 500, 400);
-    TestActivityEnvironment other = TestActivityEnvironment.newInstance();
-    try {
-      other.registerActivitiesImplementations(
-          new HostActivitiesImpl("mac-2", hookless, ledger, sealer, () -> resources, () -> {}));
-      HostActivities stub = other.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-          .build());
-      stub.startVm("hangar-10-1", TEMPLATE);
-      TrustPolicy policy = new TrustPolicy(null, null, null, null, false, null);
-
-      assertThatThrownBy(() -> stub.startRunner("hangar-10-1", sealer.seal(JIT), policy))
-          .satisfies(e -> assertFailure(e, Failures.HOST_IO, true))
-          .hasStackTraceContaining("cannot install the pool's job-started hook");
-      assertThat(driver.runnerDir("hangar-10-1").resolve(".jitconfig")).doesNotExist();
-      stub.startRunner("hangar-10-1", sealer.seal(JIT), null); // no policy, no hook needed
-    } finally {
-      other.close();
-    }
   }
 
   static void assertFailure(Throwable e, String type, boolean nonRetryable) {

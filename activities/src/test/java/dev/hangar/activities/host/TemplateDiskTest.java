@@ -3,6 +3,7 @@ package dev.hangar.activities.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.activities.host.hooks.HookFiles;
 import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.testfixtures.MutableClock;
 import dev.hangar.workflows.Failures;
@@ -179,8 +180,8 @@ class TemplateDiskTest {
     }
 
     @Override
-    public void startRunner(String vmName, String jitConfig) throws IOException {
-      d.startRunner(vmName, jitConfig);
+    public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
+      d.startRunner(vmName, jitConfig, hooks);
     }
 
     @Override

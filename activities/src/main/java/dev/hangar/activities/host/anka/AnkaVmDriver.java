@@ -226,11 +226,6 @@ public final class AnkaVmDriver implements VmDriver {
     return new Vm(vm, ip == null || ip.isBlank() ? null : ip);
   }
 
-  @Override
-  public void startRunner(String vmName, String jitConfig) throws IOException {
-    startRunner(vmName, jitConfig, HookFiles.NONE);
-  }
-
   /** The hooks go into the VM's {@value #GUEST_DIR} directory with the scripts. */
   @Override
   public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {

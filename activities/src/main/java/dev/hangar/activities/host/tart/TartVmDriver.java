@@ -240,11 +240,6 @@ public final class TartVmDriver implements VmDriver {
     return all.subList(Math.max(0, all.size() - 50), all.size());
   }
 
-  @Override
-  public void startRunner(String vmName, String jitConfig) throws IOException {
-    startRunner(vmName, jitConfig, HookFiles.NONE);
-  }
-
   /** The hooks go into the VM's {@code ~/hangar} directory with the scripts, one {@code tart exec} each. */
   @Override
   public void startRunner(String vmName, String jitConfig, HookFiles hooks) throws IOException {
