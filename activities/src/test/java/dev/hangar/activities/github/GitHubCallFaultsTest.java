@@ -47,7 +47,6 @@ class GitHubCallFaultsTest {
   enum Call {
     REGISTER(Endpoints.GENERATE_JITCONFIG),
     REMOVE(Endpoints.DELETE_RUNNER),
-    CANCEL_READ_REPOSITORY(Endpoints.GET_REPOSITORY),
     CANCEL_READ_RUN(Endpoints.GET_RUN),
     CANCEL(Endpoints.CANCEL_RUN);
 
