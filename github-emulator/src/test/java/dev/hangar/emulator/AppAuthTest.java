@@ -2,6 +2,7 @@ package dev.hangar.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.testfixtures.MutableClock;
 import io.jsonwebtoken.Jwts;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -22,7 +23,7 @@ class AppAuthTest {
   static final KeyPair KEYS = keys();
   static final KeyPair OTHER_KEYS = keys();
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private GitHubEmulator github;
   private Http anonymous;
 

@@ -55,7 +55,6 @@ public final class ActionsJobsClient {
   /** The largest page GitHub serves. */
   public static final int PER_PAGE = 100;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final Pattern NEXT = Pattern.compile("<[^>]*>;\\s*rel=\"next\"");
 
   private final GitHubTransport transport;
@@ -109,10 +108,7 @@ public final class ActionsJobsClient {
    * credentials see; archived and disabled ones, which run no jobs, are left out.
    */
   public Page<String> orgRepositories(String org, int page) {
-    if (!NAME.matcher(org).matches()) {
-      throw new IllegalArgumentException("not a GitHub organisation name: " + org);
-    }
-    String path = "/orgs/" + org + "/repos?per_page=" + PER_PAGE + "&page=" + page;
+    String path = "/orgs/" + RunnerScope.name(org) + "/repos?per_page=" + PER_PAGE + "&page=" + page;
     GitHubTransport.Response response = get(new RepoContext(null, org, null), path, "list repositories of " + org);
     List<String> names = new ArrayList<>();
     for (JsonNode repo : json(response)) {
@@ -185,9 +181,6 @@ public final class ActionsJobsClient {
   }
 
   private static String repoPath(String owner, String repo) {
-    if (!NAME.matcher(owner).matches() || !NAME.matcher(repo).matches()) {
-      throw new IllegalArgumentException("not a GitHub repository name: " + owner + "/" + repo);
-    }
-    return "/repos/" + owner + "/" + repo;
+    return "/repos/" + RunnerScope.name(owner) + "/" + RunnerScope.name(repo);
   }
 }
