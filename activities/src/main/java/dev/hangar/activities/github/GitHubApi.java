@@ -14,11 +14,13 @@ import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.authorization.AuthorizationProvider;
 
 /**
- * Hangar's GitHub clients, sharing one transport and one set of credentials: github-api's
- * {@link GitHub} (runs and jobs) and {@link RunnersClient} (self-hosted runners). github-api is
- * told to fail, not sleep, on rate limits: the activity turns that into a Temporal retry delay.
- * One authorization per account ({@link GitHubCredentials#accountKey}) serves both clients, so an
- * App installation token is bought once for both.
+ * Hangar's GitHub clients, sharing one transport and one set of credentials: {@link
+ * RunnersClient} (self-hosted runners), the run cancel and the reconciler's listings ({@link
+ * #jobs()}), all authorised per account through github-api's {@link GitHub}, whose App installation
+ * provider buys and renews installation tokens. github-api is told to fail, not sleep, on rate
+ * limits: the activity turns that into a Temporal retry delay. One authorization per account
+ * ({@link GitHubCredentials#accountKey}) serves every client, so an App installation token is bought
+ * once for all.
  *
  * <pre>{@code
  * GitHubProperties props = GitHubProperties.withToken(token);
@@ -63,13 +65,8 @@ public final class GitHubApi {
    * github-api's client for an installation ({@code null}: the token, or with App credentials the
    * configured installation).
    */
-  public GitHub github(Long installationId) {
+  GitHub github(Long installationId) {
     return client(RepoContext.installation(installationId)).github();
-  }
-
-  /** github-api's client for calls about a repository. */
-  public GitHub githubFor(RepoContext context) {
-    return client(context).github();
   }
 
   /** The Actions run and job listings the reconciler polls with. */

@@ -35,11 +35,6 @@ public final class PlacementActivitiesImpl implements PlacementActivities {
     boolean present(TemplateRef template) throws IOException;
   }
 
-  /** A host whose claims never say the template is present: every VM life ensures it first. */
-  public PlacementActivitiesImpl(String hostId, CapacityLedger ledger, CapacityListener listener) {
-    this(hostId, ledger, listener, template -> false);
-  }
-
   /**
    * @param hostId this host's id, which names its own queue
    * @param ledger this host's reservations
