@@ -213,6 +213,33 @@ final class JobHarness implements AutoCloseable {
     deliver(job(jobId), completed(jobId, last, "success"));
   }
 
+  /**
+   * Waits, in real time, for the server to record the job's workflow as closed. Unlike {@link
+   * #result}, describing a workflow does not let the test server skip time, so no timer can fire
+   * while the workflow's last task is still in flight.
+   */
+  void awaitClosed(long jobId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      var status = client.getWorkflowServiceStubs().blockingStub()
+          .describeWorkflowExecution(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.workflowId(jobId)))
+              .build())
+          .getWorkflowExecutionInfo().getStatus();
+      if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("job " + jobId + " did not close in 20 s");
+  }
+
   JobOutcome result(long jobId) {
     try {
       return client
