@@ -11,6 +11,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,14 @@ public class JobWorkflowImpl implements JobWorkflow {
   static final String SWAP_AWARE = "swap-aware-vms";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, both swap windows (a job waiting for its
+   * partner's VM, a kept claim waiting for a host) last the registration timeout plus the longest
+   * placement wait the job has seen, so a placement backlog longer than the registration timeout
+   * does not end them before the partner's VM can come. See docs/architecture.md.
+   */
+  static final String SWAP_WINDOW_FOLLOWS_BACKLOG = "swap-window-follows-backlog";
+
+  /**
    * Ends the result detail of every path that cancels the run on GitHub, in the same words: the
    * cancel's reach is GitHub's, not Hangar's choice, and every job of the run stops.
    */
@@ -73,6 +82,8 @@ public class JobWorkflowImpl implements JobWorkflow {
   private JobStateLog stateLog;
   /** Whether this execution follows the swap-aware policy ({@link #SWAP_AWARE}). */
   private boolean swapAware;
+  /** Whether the swap windows include the placement backlog ({@link #SWAP_WINDOW_FOLLOWS_BACKLOG}). */
+  private boolean swapWindowFollowsBacklog;
   /** True while the job waits for the VM of a Hangar job that took its runner. */
   private boolean awaitingSwap;
 
@@ -133,6 +144,8 @@ public class JobWorkflowImpl implements JobWorkflow {
     boolean countOnlyUnservedVms =
         Workflow.getVersion(UNSERVED_ATTEMPTS, Workflow.DEFAULT_VERSION, 1) == 1;
     swapAware = Workflow.getVersion(SWAP_AWARE, Workflow.DEFAULT_VERSION, 1) == 1;
+    swapWindowFollowsBacklog =
+        Workflow.getVersion(SWAP_WINDOW_FOLLOWS_BACKLOG, Workflow.DEFAULT_VERSION, 1) == 1;
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
@@ -172,17 +185,35 @@ public class JobWorkflowImpl implements JobWorkflow {
 
   /**
    * Another job Hangar serves took this job's VM: that job's own VM, claimed or coming, is free
-   * for this job, and GitHub gives it the oldest queued job its labels fit. So this job waits up to
-   * the registration timeout to start on any runner before it makes its next VM.
+   * for this job, and GitHub gives it the oldest queued job its labels fit. So this job waits for
+   * its job to start on any runner for the swap window before it makes its next VM.
    */
   private void awaitSwapPartner(VmLife vm) {
     if (!swapAware || own.startedOrCompleted() || !vm.tookAnotherHangarJob()) {
       return;
     }
-    log.info("job {}: runner {} took Hangar job {}; waiting for that job's VM", job.jobId(), vm.vmName(), vm.servedJobId());
+    Duration window = swapWindow();
+    log.info("job {}: runner {} took Hangar job {}; waiting up to {} for that job's VM",
+        job.jobId(), vm.vmName(), vm.servedJobId(), window);
     awaitingSwap = true;
-    Workflow.await(policy.registrationTimeout(), own::startedOrCompleted);
+    Workflow.await(window, own::startedOrCompleted);
     awaitingSwap = false;
+  }
+
+  /**
+   * How long a swap partner's VM may take to reach a waiting job: a runner waits the registration
+   * timeout for a job, and, from {@link #SWAP_WINDOW_FOLLOWS_BACKLOG} 1 on, a claim waits about as
+   * long for a host as this job's claims have waited (its longest, never more than the maximum
+   * placement wait). At light load that is the registration timeout; behind a burst's backlog it
+   * grows with the backlog, so the partner's claim is not given up while it is still in line.
+   */
+  private Duration swapWindow() {
+    if (!swapWindowFollowsBacklog) {
+      return policy.registrationTimeout();
+    }
+    long backlog = vms.stream().mapToLong(VmLife::placementWaitMillis).max().orElse(0);
+    return policy.registrationTimeout()
+        .plus(Duration.ofMillis(Math.min(backlog, policy.maxPlacementWait().toMillis())));
   }
 
   /**
@@ -194,11 +225,11 @@ public class JobWorkflowImpl implements JobWorkflow {
   }
 
   /**
-   * The job whose runner this job took waits for a VM for at most the registration timeout; a
-   * claim still waiting for a host after that is no use to it, so it is withdrawn.
+   * The job whose runner this job took waits for a VM for at most the swap window; a claim still
+   * waiting for a host after that is no use to it, so it is withdrawn.
    */
   private void withdrawClaimsAfterTheSwapWindow() {
-    Workflow.sleep(policy.registrationTimeout());
+    Workflow.sleep(swapWindow());
     vms.forEach(VmLife::releaseIfUnclaimed);
   }
 

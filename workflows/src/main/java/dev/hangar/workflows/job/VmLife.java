@@ -78,6 +78,10 @@ final class VmLife {
   private String detail;
   private CancellationScope claimScope;
   private String templateId;
+  /** Workflow time when the claim was put on the placement queue, or 0 before. */
+  private long claimRequestedMillis;
+  /** How long the claim waited for a host, or -1 while it waits (or never was granted). */
+  private long claimWaitMillis = -1;
   /** Workflow time when the runner's registration began, or 0 before. */
   private long registrationStartedMillis;
   /** The JIT registration requested while the VM starts; null before, and in older histories. */
@@ -153,6 +157,7 @@ final class VmLife {
     ClaimRequest request = new ClaimRequest(Workflow.getInfo().getWorkflowId(), vmName, template);
     Claim[] result = new Claim[1];
     long requested = Workflow.currentTimeMillis();
+    claimRequestedMillis = requested;
     claimScope =
         Workflow.newCancellationScope(() -> result[0] = activities.placement(template).claimHost(request));
     try {
@@ -177,6 +182,7 @@ final class VmLife {
       throw e;
     }
     claim = result[0];
+    claimWaitMillis = Workflow.currentTimeMillis() - requested;
     metrics.placementWaited(template.sizeClass(), "claimed", requested);
     return !releaseRequested;
   }
@@ -372,6 +378,20 @@ final class VmLife {
    */
   boolean tookAnotherHangarJob() {
     return servedHangarJob && servedJobId != null && servedJobId != job.jobId();
+  }
+
+  /**
+   * How long this VM's claim waited for a host: until granted, or so far while it still waits; 0
+   * before the claim is made. The job's view of how deep the placement queue's backlog is.
+   */
+  long placementWaitMillis() {
+    if (claimWaitMillis >= 0) {
+      return claimWaitMillis;
+    }
+    if (state == State.CLAIMING && claimRequestedMillis > 0) {
+      return Workflow.currentTimeMillis() - claimRequestedMillis;
+    }
+    return 0;
   }
 
   boolean noHostInTime() {

@@ -296,6 +296,81 @@ class JobWorkflowTest {
   }
 
   @Test
+  void aJobWhoseClaimWaitedBehindABacklogWaitsThatMuchLongerForItsSwapPartner() {
+    h = new JobHarness(mac1);
+    // Real time, and short: a claim being granted stops the test server's clock from skipping.
+    h.policy = JobHarness.policy(Duration.ofSeconds(4), null, null, null);
+    h.placement.beforeClaim = request -> {
+      if (request.vmName().equals("hangar-53-1")) {
+        pause(Duration.ofSeconds(6)); // a placement queue with a 6 s backlog
+      }
+    };
+    h.start(job(53));
+    h.awaitRunnerUp(53, 1);
+
+    long taken = System.nanoTime();
+    h.signal(53, inProgress(54, "hangar-53-1").ofHangarJob());
+    h.awaitStatus(53, s -> s.vms().get(0).servedJobId() != null);
+    // Past the registration timeout alone, the job still waits: job 54's VM is in the same line.
+    pause(Duration.ofSeconds(6).minusNanos(System.nanoTime() - taken));
+    assertThat(h.awaitStatus(53, s -> true).attempt()).isEqualTo(1);
+    assertThat(mac1.created).containsExactly("hangar-53-1");
+
+    // No job started on any runner: after 4 s + 6 s the job makes its next VM.
+    h.awaitRunnerUp(53, 2);
+    assertThat(Duration.ofNanos(System.nanoTime() - taken)).isGreaterThan(Duration.ofMillis(9_500));
+    h.signal(53, inProgress(53, "hangar-53-2"));
+    h.signal(53, completed(53, "hangar-53-2", "success"));
+    h.signal(53, completed(54, "hangar-53-1", "success"));
+    assertThat(h.result(53).vmsCreated()).isEqualTo(2);
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+    h.recordHistory(53, "swap-window-follows-backlog");
+  }
+
+  @Test
+  void aClaimKeptForASwapIsWithdrawnOnlyOnceTheBacklogItHasSeenHasPassedToo() throws Exception {
+    h = new JobHarness(mac1);
+    h.policy = JobHarness.policy(Duration.ofSeconds(4), null, null, null); // real time, as above
+    java.util.concurrent.CountDownLatch noRoom = new java.util.concurrent.CountDownLatch(1);
+    h.placement.beforeClaim = request -> {
+      if (request.vmName().equals("hangar-56-1")) {
+        try {
+          noRoom.await(60, TimeUnit.SECONDS); // no host grants job 56's claim during the test
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    h.start(job(55));
+    h.awaitRunnerUp(55, 1);
+    h.start(job(56));
+    h.awaitStatus(56, s -> s.vms().size() == 1);
+    pause(Duration.ofSeconds(3)); // job 56's claim has waited 3 s when its job starts
+
+    // Job 56 runs on job 55's runner and keeps its claim for job 55, the swap partner (whose own
+    // run is then cancelled, so it makes no VM of its own meanwhile).
+    long started = System.nanoTime();
+    h.sendLikeTheGateway(inProgress(56, "hangar-55-1"));
+    h.sendLikeTheGateway(completed(55, null, "cancelled"));
+    h.awaitStatus(56, s -> s.phase() == Phase.RUNNING);
+    pause(Duration.ofSeconds(6).minusNanos(System.nanoTime() - started));
+    assertThat(h.awaitStatus(56, s -> true).vms().get(0).state())
+        .as("kept past the registration timeout alone").isEqualTo("CLAIMING");
+
+    // After 4 s + the 3 s the claim had waited, it is withdrawn.
+    JobStatus withdrawn = h.awaitStatus(56, s -> "RETIRED".equals(s.vms().get(0).state()));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(6_500));
+    assertThat(withdrawn.vms().get(0).detail()).isEqualTo("released before a host was claimed");
+    noRoom.countDown();
+
+    h.sendLikeTheGateway(completed(56, "hangar-55-1", "success"));
+    assertThat(h.result(56).vmsCreated()).isEqualTo(1);
+    assertThat(h.result(55).vmsCreated()).isEqualTo(1);
+    assertThat(mac1.created).containsExactly("hangar-55-1");
+    assertThat(mac1.vms).as("no VM left").isEmpty();
+  }
+
+  @Test
   void anEndlessChainOfSwapsStillEndsAtTheAttemptsLimit() {
     h = new JobHarness(mac1);
     h.policy = JobHarness.withMaxAttempts(1);
@@ -565,6 +640,19 @@ class JobWorkflowTest {
   }
 
   /** Starts jobs {@code first} to {@code last} and waits until each has its first runner up. */
+  /** Sleeps in real time, as a slow placement queue or a test watching real-time timers does. */
+  private static void pause(Duration d) {
+    if (d.isNegative()) {
+      return;
+    }
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   private void startJobsWithRunnersUp(long first, long last) {
     h = new JobHarness(mac1);
     for (long job = first; job <= last; job++) {
