@@ -37,7 +37,8 @@ public final class AnkletImport {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .build();
 
-  AnkletImport(PrintStream out, PrintStream err) {
+  /** A command printing its report to {@code out} and its errors to {@code err}. */
+  public AnkletImport(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
@@ -47,7 +48,7 @@ public final class AnkletImport {
   }
 
   /** Runs the command; returns its exit status. */
-  int run(String[] args) {
+  public int run(String[] args) {
     List<String> positional = new ArrayList<>();
     Path dir = DEFAULT_OUT;
     for (int i = 0; i < args.length; i++) {
