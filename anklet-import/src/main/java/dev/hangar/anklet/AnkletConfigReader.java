@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads an Anklet {@code config.yml} (the keys of Anklet's {@code internal/config/config.go}) into
@@ -196,15 +197,7 @@ final class AnkletConfigReader {
     }
 
     private Long whole(JsonNode parent, String field, String key) {
-      String s = text(parent, field, key);
-      if (s == null) {
-        return null;
-      }
-      try {
-        return Long.parseLong(s);
-      } catch (NumberFormatException e) {
-        throw new InvalidAnkletConfigException(file, key, "must be a whole number, was '" + s + "'");
-      }
+      return parsed(parent, field, key, Long::parseLong, "a whole number");
     }
 
     private Integer integer(JsonNode parent, String field, String key) {
@@ -224,14 +217,18 @@ final class AnkletConfigReader {
     }
 
     private Double decimal(JsonNode parent, String field, String key) {
+      return parsed(parent, field, key, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(JsonNode parent, String field, String key, Function<String, T> parse, String what) {
       String s = text(parent, field, key);
       if (s == null) {
         return null;
       }
       try {
-        return Double.parseDouble(s);
+        return parse.apply(s);
       } catch (NumberFormatException e) {
-        throw new InvalidAnkletConfigException(file, key, "must be a number, was '" + s + "'");
+        throw new InvalidAnkletConfigException(file, key, "must be " + what + ", was '" + s + "'");
       }
     }
 

@@ -6,6 +6,8 @@ import java.util.Map;
 final class GlobalKeys {
 
   private static final String REDIS = "Redis is replaced by Temporal (spring.temporal.connection.target); retries are Temporal's";
+  private static final String REDELIVERY =
+      "no redelivery at start-up: the reconciler (hangar.reconciler.*) recovers lost webhooks";
   private static final String METRICS = "no aggregator: Prometheus scrapes the gateway and every host directly";
 
   private static final Map<String, String> GLOBAL = Map.ofEntries(
@@ -26,9 +28,9 @@ final class GlobalKeys {
       Map.entry("sleep_interval", "no queue scanning: a host polls Temporal while it has room"
           + " (hangar.host.capacity-check-interval re-evaluates room)"),
       Map.entry("skip_pull", "a template already on the host is never pulled again; only missing ones are"),
-      Map.entry("hook_id", "no redelivery at start-up: the reconciler (hangar.reconciler.*) recovers lost webhooks"),
-      Map.entry("skip_redeliver", "no redelivery at start-up: the reconciler (hangar.reconciler.*) recovers lost webhooks"),
-      Map.entry("redeliver_hours", "no redelivery at start-up: the reconciler (hangar.reconciler.*) recovers lost webhooks"),
+      Map.entry("hook_id", REDELIVERY),
+      Map.entry("skip_redeliver", REDELIVERY),
+      Map.entry("redeliver_hours", REDELIVERY),
       Map.entry("queue_name", "queues are derived; separate installations with spring.temporal.namespace"),
       Map.entry("workflows", "no workflow filter; select jobs by runs-on labels and hangar.trust (docs/security.md)"));
 
