@@ -10,7 +10,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 
-jar() { ls "$HERE/anklet-import/target/"hangar-anklet-import-*-exec.jar 2>/dev/null | head -n 1; }
+jar() { ls "$HERE/anklet-import/target/"hangar-anklet-import-*-exec.jar 2>/dev/null | head -n 1 || true; }
 J=$(jar)
 if [[ -z "$J" || -n "$(find "$HERE/anklet-import" "$HERE/pom.xml" -path '*/target' -prune -o -type f -newer "$J" -print -quit)" ]]; then
   echo "building the importer..." >&2
