@@ -124,7 +124,7 @@ class GitHubAppEndToEndTest {
     return out.toString();
   }
 
-  private static KeyPair keys() {
+  static KeyPair keys() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -134,7 +134,7 @@ class GitHubAppEndToEndTest {
     }
   }
 
-  private static Path pemFile(KeyPair keys) {
+  static Path pemFile(KeyPair keys) {
     try {
       Path file = Files.createTempFile("hangar-app-", ".pem");
       String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
