@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every real driver must do against its fake CLI, whatever the CLI: Apple's limit, deletion,
- * the runner's life, script overrides and hooks, hostile names. A subclass per driver supplies the
- * fake and the driver, and tests what is the CLI's own.
+ * What every real driver must do against its fake CLI, whatever the CLI: pulls, clones and starts,
+ * Apple's limit, deletion, the runner's life and its secret, script overrides and hooks, hostile
+ * names. A subclass per driver supplies the fake, the driver and the command lines its CLI must
+ * see for each step, and tests only what is the CLI's own.
  */
 public abstract class VmDriverContractTest {
 
@@ -43,14 +45,72 @@ public abstract class VmDriverContractTest {
   /** The fake's argv log and VM homes. */
   protected abstract DriverTests.FakeState files();
 
-  /** Makes the fake's {@code command} fail once. */
-  protected abstract void failOnce(String command) throws IOException;
+  /**
+   * Makes the fake's {@code command} (as its config names it) fail once: at {@code stage}
+   * "before" it does nothing, at "mid" a pull fails after some progress.
+   */
+  protected abstract void failOnce(String command, String stage) throws IOException;
+
+  /** Sets a key of the fake's config ({@code pull_seconds}, {@code pull_steps}, ...). */
+  protected abstract void configure(String key, Object value) throws IOException;
 
   /** A text of Apple's two-VM limit as this CLI reports it. */
   protected abstract String limitText();
 
   /** The calls of this driver beyond {@link VmDriver} that take the name; all must refuse it. */
   protected abstract List<DriverTests.ThrowingCall> moreCallsWithName(String name);
+
+  /** The argvs that pull this template, in their order. */
+  protected abstract List<List<String>> pullArgvs(TemplateRef template);
+
+  /** The fake's name of the pull command, for {@link #failOnce}. */
+  protected abstract String pullCommand();
+
+  /** What the error of a failed pull of {@link #V1} says. */
+  protected abstract String failedPullText();
+
+  /** The argvs that clone a new VM from {@link #V1} and start it. */
+  protected abstract List<List<String>> startArgvs(String vm);
+
+  /**
+   * The commands, as the first words of their argvs, that only a new or stopped VM gets: a VM that
+   * runs is reused as it is.
+   */
+  protected abstract List<List<String>> newVmCommands();
+
+  /** The command, as the first words of its argv, that starts a VM. */
+  protected abstract List<String> startCommand();
+
+  /** The steps of a clone and start, in order, each with the texts its failure's error has. */
+  protected abstract List<Step> startSteps(String vm);
+
+  /** Stops the VM the way an operator would, past the driver. */
+  protected abstract void stopOutsideTheDriver(String vm) throws Exception;
+
+  /** The argvs that stop and delete a VM, in their order. */
+  protected abstract List<List<String>> deleteArgvs(String vm);
+
+  /** The fake's name of the command that puts the runner's config into the VM. */
+  protected abstract String configCopyCommand();
+
+  /** Whether this argv puts the runner's config into the VM (by a file or a pipe, never in the argv). */
+  protected abstract boolean isConfigCopy(List<String> argv, String vm);
+
+  /** Asserts that nothing the driver keeps on the host holds the runner's config any more. */
+  protected abstract void assertNoConfigLeftOnHost(String vm) throws IOException;
+
+  /** The CLI's own checks of a VM just started; none unless a driver has some. */
+  protected void assertStartedAsTheCliDoes(String vm) throws IOException {}
+
+  /** The CLI's own checks of a VM just deleted; none unless a driver has some. */
+  protected void assertDeletedAsTheCliDoes(String vm) throws IOException {}
+
+  /** A command of the CLI, as the fake's config names it, and the texts of its error when it fails. */
+  protected record Step(String command, List<String> errorTexts) {
+    public Step(String command, String... errorTexts) {
+      this(command, List.of(errorTexts));
+    }
+  }
 
   @BeforeEach
   void createDriver() throws Exception {
@@ -68,6 +128,129 @@ public abstract class VmDriverContractTest {
     return driver.cloneAndStart(vm, V1);
   }
 
+  private long count(List<String> command) throws IOException {
+    return files().argvs().stream()
+        .filter(argv -> argv.size() >= command.size() && argv.subList(0, command.size()).equals(command))
+        .count();
+  }
+
+  // ---- templates ----
+
+  @Test
+  void aPullStreamsProgressAndThenTheTemplateIsPresent() throws IOException {
+    configure("pull_seconds", 2.5);
+    configure("pull_steps", 5);
+    AtomicInteger ticks = new AtomicInteger();
+
+    assertThat(driver.templatePresent(V1)).isFalse();
+    assertThat(driver.ensureTemplate(V1, ticks::incrementAndGet)).isTrue();
+
+    assertThat(ticks.get()).isGreaterThanOrEqualTo(2);
+    assertThat(driver.templatePresent(V1)).isTrue();
+    assertThat(driver.templatePresent(new TemplateRef("macos-15", "v2", V1.resources()))).isFalse();
+    assertThat(files().argvs()).containsSubsequence(pullArgvs(V1));
+  }
+
+  @Test
+  void aPresentTemplateIsNotPulledAgain() throws IOException {
+    driver.ensureTemplate(V1, () -> {});
+    assertThat(driver.ensureTemplate(V1, () -> {})).isTrue();
+    assertThat(files().argvs()).filteredOn(argv -> argv.contains("pull")).containsExactlyElementsOf(pullArgvs(V1));
+  }
+
+  @Test
+  void aTemplateWithoutATagIsTheLatest() throws IOException {
+    TemplateRef latest = new TemplateRef("macos-15", null, V1.resources());
+    assertThat(driver.ensureTemplate(latest, () -> {})).isTrue();
+    assertThat(files().argvs()).containsSubsequence(pullArgvs(latest));
+    assertThat(driver.templatePresent(latest)).isTrue();
+    assertThat(driver.templatePresent(V1)).isFalse();
+  }
+
+  @Test
+  void aTemplateInNoRegistryIsNotFound() throws IOException {
+    assertThat(driver.ensureTemplate(new TemplateRef("macos-99", null, V1.resources()), () -> {})).isFalse();
+    assertThat(driver.ensureTemplate(new TemplateRef("macos-15", "v9", V1.resources()), () -> {})).isFalse();
+  }
+
+  @Test
+  void aPullThatFailsMidwayIsAnErrorAndLeavesNoTemplate() throws IOException {
+    failOnce(pullCommand(), "mid");
+    assertThatThrownBy(() -> driver.ensureTemplate(V1, () -> {}))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(failedPullText())
+        .hasMessageContaining("injected failure");
+    assertThat(driver.templatePresent(V1)).isFalse();
+    assertThat(driver.ensureTemplate(V1, () -> {})).isTrue(); // the retry succeeds
+  }
+
+  @Test
+  void aCancelledHeartbeatStopsThePull() throws IOException {
+    configure("pull_seconds", 5.0);
+    configure("pull_steps", 5);
+    assertThatThrownBy(() -> driver.ensureTemplate(V1, () -> {
+      throw new IllegalStateException("cancelled");
+    })).hasMessage("cancelled");
+  }
+
+  // ---- VMs ----
+
+  @Test
+  void aVmIsClonedAndStarted() throws IOException {
+    VmDriver.Vm vm = running("hangar-1-1");
+
+    assertThat(vm.name()).isEqualTo("hangar-1-1");
+    assertThat(vm.address()).startsWith("192.168.64.");
+    assertThat(driver.list()).containsExactly("hangar-1-1"); // the template is not a VM
+    assertThat(files().argvs()).containsSubsequence(startArgvs("hangar-1-1"));
+    assertStartedAsTheCliDoes("hangar-1-1");
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NOT_STARTED);
+  }
+
+  @Test
+  void anExistingVmIsReusedNeverClonedOver() throws IOException {
+    running("hangar-1-1");
+    files().finishRunner("hangar-1-1", 0); // a mark in the VM: a new clone would lose it
+    VmDriver.Vm again = driver.cloneAndStart("hangar-1-1", V1);
+    assertThat(again.name()).isEqualTo("hangar-1-1");
+    assertThat(driver.list()).containsExactly("hangar-1-1");
+    assertThat(files().home("hangar-1-1").resolve(".fake-runner-finish")).exists();
+    for (List<String> command : newVmCommands()) {
+      assertThat(count(command)).as("%s", command).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aVmStoppedOutsideTheDriverHasNoRunnerAndIsStartedAgain() throws Exception {
+    running("hangar-1-1");
+    stopOutsideTheDriver("hangar-1-1");
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NO_VM);
+    driver.cloneAndStart("hangar-1-1", V1);
+    assertThat(count(startCommand())).isEqualTo(2);
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.NOT_STARTED);
+  }
+
+  @Test
+  void cloningFromATemplateNotOnTheHostFails() {
+    assertThatThrownBy(() -> driver.cloneAndStart("hangar-1-1", V1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not on this host");
+  }
+
+  @Test
+  void otherFailuresAreIoErrorsNotLimits() throws IOException {
+    driver.ensureTemplate(V1, () -> {});
+    for (Step step : startSteps("hangar-1-1")) {
+      failOnce(step.command(), "before");
+      assertThatThrownBy(() -> driver.cloneAndStart("hangar-1-1", V1))
+          .as(step.command())
+          .isInstanceOf(IOException.class)
+          .isNotInstanceOf(VmDriver.VmLimitException.class)
+          .satisfies(e -> assertThat(e.getMessage()).contains(step.errorTexts()));
+    }
+    assertThat(driver.cloneAndStart("hangar-1-1", V1).name()).isEqualTo("hangar-1-1"); // the retry succeeds
+  }
+
   @Test
   void aThirdRunningVmHitsApplesLimit() throws Exception {
     running("hangar-1-1");
@@ -78,6 +261,16 @@ public abstract class VmDriverContractTest {
 
     driver.delete("hangar-1-1");
     assertThat(driver.cloneAndStart("hangar-3-1", V1).name()).isEqualTo("hangar-3-1"); // the retry succeeds
+  }
+
+  @Test
+  void deletingStopsThenDeletesAndFreesTheSlot() throws IOException {
+    running("hangar-1-1");
+    driver.delete("hangar-1-1");
+    assertThat(files().argvs()).containsSubsequence(deleteArgvs("hangar-1-1"));
+    assertDeletedAsTheCliDoes("hangar-1-1");
+    running("hangar-2-1");
+    running("hangar-3-1"); // both slots are free again
   }
 
   @Test
@@ -93,10 +286,41 @@ public abstract class VmDriverContractTest {
   @Test
   void aFailedDeleteIsAnIoError() throws IOException {
     running("hangar-1-1");
-    failOnce("delete");
+    failOnce("delete", "before");
     assertThatThrownBy(() -> driver.delete("hangar-1-1")).isInstanceOf(IOException.class);
     driver.delete("hangar-1-1");
     assertThat(driver.list()).isEmpty();
+  }
+
+  // ---- the runner ----
+
+  @Test
+  void theRunnerGetsItsConfigNeverAsAnArgument() throws Exception {
+    running("hangar-1-1");
+
+    driver.startRunner("hangar-1-1", JIT);
+
+    Path home = files().home("hangar-1-1");
+    eventually(() -> Files.exists(home.resolve(".fake-runner-received")));
+    assertThat(home.resolve(".fake-runner-received")).hasContent(JIT);
+    assertThat(driver.runnerState("hangar-1-1")).isEqualTo(RunnerState.RUNNING);
+    assertThat(files().argvLog()).doesNotContain(JIT).doesNotContain("jit-secret");
+    assertNoConfigLeftOnHost("hangar-1-1");
+    assertThat(home.resolve("hangar/.jitconfig")).doesNotExist(); // read, then removed
+    assertThat(files().argvs()).anyMatch(argv -> isConfigCopy(argv, "hangar-1-1"));
+
+    files().finishRunner("hangar-1-1", 0);
+    eventually(() -> driver.runnerState("hangar-1-1") == RunnerState.EXITED_OK);
+  }
+
+  @Test
+  void aFailedConfigCopyIsAnIoErrorWithoutTheSecret() throws Exception {
+    running("hangar-1-1");
+    failOnce(configCopyCommand(), "before");
+    assertThatThrownBy(() -> driver.startRunner("hangar-1-1", JIT))
+        .isInstanceOf(IOException.class)
+        .hasMessageNotContaining(JIT);
+    assertNoConfigLeftOnHost("hangar-1-1");
   }
 
   @Test

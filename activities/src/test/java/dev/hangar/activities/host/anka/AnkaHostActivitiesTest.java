@@ -78,7 +78,7 @@ class AnkaHostActivitiesTest {
 
     host.startRunner("hangar-7-1", sealer.seal(JIT), null);
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.RUNNING);
-    fake.finishRunner("hangar-7-1", 0);
+    fake.files().finishRunner("hangar-7-1", 0);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (host.checkVm("hangar-7-1").state() != VmCheck.State.RUNNER_FINISHED && System.nanoTime() < deadline) {
       Thread.sleep(100);
@@ -87,7 +87,7 @@ class AnkaHostActivitiesTest {
 
     host.deleteVm("hangar-7-1");
     assertThat(host.checkVm("hangar-7-1").state()).isEqualTo(VmCheck.State.VM_GONE);
-    assertThat(fake.argvLog()).doesNotContain("anka-activity-secret");
+    assertThat(fake.files().argvLog()).doesNotContain("anka-activity-secret");
   }
 
   @Test

@@ -88,7 +88,7 @@ class AnkaTemplateEvictionTest {
   }
 
   boolean deleted(String id) throws IOException {
-    return fake.argvs().contains(List.of("-j", "delete", "--yes", id));
+    return fake.files().argvs().contains(List.of("-j", "delete", "--yes", id));
   }
 
   @Test
@@ -120,7 +120,7 @@ class AnkaTemplateEvictionTest {
       assertThat(f.getOriginalMessage()).contains("not enough disk");
     });
     assertThat(templateIds()).containsExactly("a", "b");
-    assertThat(fake.argvLog()).doesNotContain("\"delete\", \"--yes\", \"a\"").doesNotContain("\"delete\", \"--yes\", \"b\"");
+    assertThat(fake.files().argvLog()).doesNotContain("\"delete\", \"--yes\", \"a\"").doesNotContain("\"delete\", \"--yes\", \"b\"");
 
     host.deleteVm("hangar-2-1");
     host.ensureTemplate(template("c")); // b is free now

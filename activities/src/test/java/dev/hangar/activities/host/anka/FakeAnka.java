@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
 /**
  * The fake {@code anka} of {@code src/test/resources/fake-anka}: a state directory, a config file
@@ -79,23 +78,8 @@ final class FakeAnka {
     return this;
   }
 
-  /** Every argv the fake received, one list per invocation. */
-  List<List<String>> argvs() throws IOException {
-    return files.argvs();
-  }
-
-  /** The raw argv log, for "never contains" checks. */
-  String argvLog() throws IOException {
-    return files.argvLog();
-  }
-
-  /** The VM's home directory inside the fake. */
-  Path home(String vm) {
-    return files.home(vm);
-  }
-
-  /** Ends the fake runner's job in the VM with this exit code. */
-  void finishRunner(String vm, int exitCode) throws IOException {
-    files.finishRunner(vm, exitCode);
+  /** The fake's argv log and VM homes. */
+  DriverTests.FakeState files() {
+    return files;
   }
 }

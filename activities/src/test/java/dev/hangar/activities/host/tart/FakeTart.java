@@ -35,9 +35,14 @@ final class FakeTart {
     image("macos-15", 30, "latest", "v1", "v2");
   }
 
+  /** Settings on the fake, with a boot timeout of 10 s. */
   TartSettings settings(Path scripts) {
+    return settings(scripts, Duration.ofSeconds(10));
+  }
+
+  TartSettings settings(Path scripts, Duration bootTimeout) {
     return new TartSettings(executable, scripts, REGISTRY, runLogs, Duration.ofSeconds(30), Duration.ofSeconds(60),
-        Duration.ofSeconds(10));
+        bootTimeout);
   }
 
   /** Puts an image with these tags into the fake registry. */
