@@ -6,11 +6,12 @@
 # minutes on a quiet two-core machine; longer on a busy one.
 #
 #   ./scripts/bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5] [--sustained-seconds 60]
-#                      [--inflight 40] [--burst 1000] [--job-ms 50] [--out FILE | --no-doc] [--jfr]
+#                      [--inflight 40] [--burst 1000] [--queued 1000] [--job-ms 50]
+#                      [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr]
 # --out is relative to the repository root (default docs/benchmarks.md). HANGAR_BENCH_MAVEN_ARGS adds
 # Maven arguments to the build (for example -o).
 #
-# A quick look while developing: ./scripts/bench.sh --latency-jobs 30 --sustained-seconds 20 --burst 50 --no-doc
+# A quick look while developing: ./scripts/bench.sh --latency-jobs 30 --sustained-seconds 20 --burst 50 --queued 50 --no-doc
 # --jfr makes the gateway and hosts record a Java Flight Recording each (benchmarks/target/e2e/bench/*.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."

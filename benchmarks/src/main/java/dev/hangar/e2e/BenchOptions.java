@@ -14,6 +14,7 @@ import java.util.List;
  * @param sustained how long the throughput scenario keeps jobs coming
  * @param inflight jobs queued or running at any time in the throughput scenario
  * @param burst jobs queued at once in the burst scenario (one in four of the large template)
+ * @param queued jobs queued while no host runs, in the queued scenario; 0 skips it
  * @param jobDuration how long each job runs once a runner takes it
  * @param deliveryConcurrency webhook deliveries the GitHub emulator has in flight at once, as GitHub
  *     delivers to a hook concurrently
@@ -28,17 +29,18 @@ record BenchOptions(
     Duration sustained,
     int inflight,
     int burst,
+    int queued,
     Duration jobDuration,
     int deliveryConcurrency,
     Path out,
     boolean jfr) {
 
   static final String USAGE = "usage: bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5]"
-      + " [--sustained-seconds 60] [--inflight 40] [--burst 1000] [--job-ms 50]"
+      + " [--sustained-seconds 60] [--inflight 40] [--burst 1000] [--queued 1000] [--job-ms 50]"
       + " [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr]";
 
   BenchOptions {
-    if (hosts < 1 || latencyJobs < 1 || latencyRate <= 0 || inflight < 1 || burst < 1 || deliveryConcurrency < 1
+    if (hosts < 1 || latencyJobs < 1 || latencyRate <= 0 || inflight < 1 || burst < 1 || queued < 0 || deliveryConcurrency < 1
         || sustained.isNegative() || sustained.isZero() || jobDuration.isNegative()) {
       throw new IllegalArgumentException("every count and duration must be positive; " + USAGE);
     }
@@ -51,6 +53,7 @@ record BenchOptions(
     Duration sustained = Duration.ofSeconds(60);
     int inflight = 40;
     int burst = 1000;
+    int queued = 1000;
     Duration jobDuration = Duration.ofMillis(50);
     int deliveryConcurrency = 16;
     Path out = Path.of("docs", "benchmarks.md");
@@ -64,6 +67,7 @@ record BenchOptions(
         case "--sustained-seconds" -> sustained = Duration.ofSeconds(Long.parseLong(value(args, ++i, arg)));
         case "--inflight" -> inflight = Integer.parseInt(value(args, ++i, arg));
         case "--burst" -> burst = Integer.parseInt(value(args, ++i, arg));
+        case "--queued" -> queued = Integer.parseInt(value(args, ++i, arg));
         case "--job-ms" -> jobDuration = Duration.ofMillis(Long.parseLong(value(args, ++i, arg)));
         case "--delivery-concurrency" -> deliveryConcurrency = Integer.parseInt(value(args, ++i, arg));
         case "--out" -> out = Path.of(value(args, ++i, arg));
@@ -73,7 +77,7 @@ record BenchOptions(
       }
     }
     Path root = Path.of("..");
-    return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, jobDuration,
+    return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, queued, jobDuration,
         deliveryConcurrency, out == null ? null : root.resolve(out), jfr);
   }
 
@@ -84,16 +88,19 @@ record BenchOptions(
     return args.get(i);
   }
 
-  /** Room on each host for the whole burst, so that no job of it waits for a free slot. */
+  /**
+   * Room on each host for the whole burst, so that no job waits for a free slot however unevenly
+   * the hosts' pollers share the jobs out (a host started first takes more).
+   */
   int vmsPerHost() {
-    return Math.max(inflight, (burst + hosts - 1) / hosts + 8);
+    return Math.max(inflight, Math.max(burst, queued) + 8);
   }
 
   /** The command line that reproduces this run. */
   String commandLine() {
     return "./scripts/bench.sh --hosts " + hosts + " --latency-jobs " + latencyJobs + " --latency-rate "
         + (latencyRate == Math.rint(latencyRate) ? String.valueOf((long) latencyRate) : String.valueOf(latencyRate))
-        + " --sustained-seconds " + sustained.toSeconds() + " --inflight " + inflight + " --burst " + burst
+        + " --sustained-seconds " + sustained.toSeconds() + " --inflight " + inflight + " --burst " + burst + " --queued " + queued
         + " --job-ms " + jobDuration.toMillis() + " --delivery-concurrency " + deliveryConcurrency;
   }
 }

@@ -53,6 +53,9 @@ final class Benchmark {
         run("overhead", scenarios::overhead, report);
         run("sustained", scenarios::sustained, report);
         run("burst", scenarios::burst, report);
+        if (options.queued() > 0) {
+          run("queued", scenarios::queued, report);
+        }
       }
       if (options.jfr()) {
         log.info("flight recordings are written to {} when the processes exit", stack.workDir);

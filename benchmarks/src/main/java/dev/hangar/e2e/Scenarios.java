@@ -172,6 +172,87 @@ final class Scenarios {
         String.format(java.util.Locale.ROOT, "%.0f", Prometheus.sum(stack.gateway, "temporal_sticky_cache_miss_total")));
   }
 
+  /**
+   * {@code queued} jobs queued while no host runs, then every host started at once: how long one
+   * pickup takes (the fleet's interval between two claims) while the placement queues are deep,
+   * against the same at the end, when only a few jobs are left. A pickup that scans the queue, as
+   * Anklet's does, takes longer the deeper the queue; a Temporal task queue hands out its oldest
+   * task at any depth.
+   */
+  void queued() throws Exception {
+    int jobs = options.queued();
+    String scenario = "queued (" + jobs + " jobs waiting, then " + options.hosts() + " hosts start)";
+    stack.github.calls().clear();
+    for (AppProcess host : stack.hosts) {
+      host.stop();
+    }
+    List<Long> ids = create(jobs, true);
+    awaitWaitingForHost(ids.size(), Duration.ofMinutes(5));
+    Instant starting = Instant.now();
+    startHosts();
+    Instant allUp = Instant.now();
+    awaitFinished(ids, Duration.ofMinutes(10));
+    awaitSettled(scenario, ids, SETTLE.multipliedBy(2));
+    Timeline t = timeline();
+    List<Instant> claims = ids.stream().map(t.events().claimed()::get).filter(java.util.Objects::nonNull).sorted().toList();
+    int firstAfterAllUp = (int) claims.stream().filter(c -> c.isBefore(allUp)).count();
+    int window = Math.min(10, (claims.size() - firstAfterAllUp) / 2 - 1);
+    if (window < 2) {
+      report.note(scenario + ": too few claims after every host was up to compare pickups.");
+      return;
+    }
+    double deep = interval(claims, firstAfterAllUp, window);
+    double shallow = interval(claims, claims.size() - 1 - window, window);
+    report.add(scenario, "hosts started (all healthy in " + Duration.between(starting, allUp).toSeconds()
+        + " s) → every job claimed", Duration.between(starting, claims.get(claims.size() - 1)).toMillis() + " ms, "
+        + claims.size() + " claims");
+    report.add(scenario, "pickup interval (fleet, between two claims), " + window + " claims with "
+        + (jobs - firstAfterAllUp) + " jobs waiting", String.format(java.util.Locale.ROOT, "%.1f ms", deep));
+    double ratio = deep == 0 ? Double.POSITIVE_INFINITY : shallow / deep;
+    report.add(scenario, "pickup interval, last " + window + " claims (" + (window + 1) + " jobs waiting or fewer)",
+        String.format(java.util.Locale.ROOT, "%.1f ms; ratio %.2f", shallow, ratio), "≤ 2×", ratio <= 2);
+    report.add(scenario, "VMs started per job", String.format(java.util.Locale.ROOT, "%.2f",
+        (double) t.events().vmsFor(ids) / ids.size()));
+    apiBudget(scenario, ids);
+  }
+
+  /** The mean time between claim {@code from} and each of the next {@code n}, in milliseconds. */
+  private static double interval(List<Instant> claims, int from, int n) {
+    return Duration.between(claims.get(from), claims.get(from + n)).toNanos() / 1e6 / n;
+  }
+
+  /** Until this many job workflows wait for a host, as their search attributes say. */
+  private void awaitWaitingForHost(int jobs, Duration timeout) throws Exception {
+    Await.until(jobs + " jobs waiting for a host", timeout, () -> stack.client().getWorkflowServiceStubs()
+        .blockingStub().countWorkflowExecutions(io.temporal.api.workflowservice.v1.CountWorkflowExecutionsRequest
+            .newBuilder().setNamespace("default")
+            .setQuery("ExecutionStatus = 'Running' AND HangarPhase = 'WAITING_FOR_HOST'").build())
+        .getCount() >= jobs);
+  }
+
+  /** Starts every host at once and waits until all are healthy. */
+  private void startHosts() throws Exception {
+    List<Thread> starting = new ArrayList<>();
+    List<Exception> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (AppProcess host : stack.hosts) {
+      Thread thread = new Thread(() -> {
+        try {
+          host.restart();
+        } catch (Exception e) {
+          failed.add(e);
+        }
+      }, "start-" + host.name());
+      thread.start();
+      starting.add(thread);
+    }
+    for (Thread thread : starting) {
+      thread.join();
+    }
+    if (!failed.isEmpty()) {
+      throw failed.get(0);
+    }
+  }
+
   private void memory(String scenario) throws java.io.IOException {
     Machine.Rss gateway = Machine.Rss.of(stack.gateway.pid());
     report.add(scenario, "gateway resident memory after (peak)", gateway.residentMb() + " MiB (" + gateway.peakMb() + ")",
