@@ -156,15 +156,14 @@ final class VmLife {
   private boolean claimHost(TemplateRef template) {
     ClaimRequest request = new ClaimRequest(Workflow.getInfo().getWorkflowId(), vmName, template);
     Claim[] result = new Claim[1];
-    long requested = Workflow.currentTimeMillis();
-    claimRequestedMillis = requested;
+    claimRequestedMillis = Workflow.currentTimeMillis();
     claimScope =
         Workflow.newCancellationScope(() -> result[0] = activities.placement(template).claimHost(request));
     try {
       claimScope.run();
     } catch (ActivityFailure e) {
       if (e.getCause() instanceof TimeoutFailure) {
-        metrics.placementWaited(template.sizeClass(), "no_host", requested);
+        metrics.placementWaited(template.sizeClass(), "no_host", claimRequestedMillis);
         noHostInTime = true;
         detail = "no host had room for " + template.sizeClass() + " within " + policy.maxPlacementWait();
         return false;
@@ -182,8 +181,8 @@ final class VmLife {
       throw e;
     }
     claim = result[0];
-    claimWaitMillis = Workflow.currentTimeMillis() - requested;
-    metrics.placementWaited(template.sizeClass(), "claimed", requested);
+    claimWaitMillis = Workflow.currentTimeMillis() - claimRequestedMillis;
+    metrics.placementWaited(template.sizeClass(), "claimed", claimRequestedMillis);
     return !releaseRequested;
   }
 
