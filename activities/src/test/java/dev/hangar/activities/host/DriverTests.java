@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hangar.activities.secrets.SecretSealer;
 import dev.hangar.workflows.Failures;
 import dev.hangar.workflows.host.HostActivities;
 import io.temporal.activity.ActivityOptions;
@@ -15,8 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** What the driver tests against the fake CLIs share. */
@@ -48,6 +51,21 @@ public final class DriverTests {
   }
 
   /** A stub of the host activities that tries each call once. */
+  /**
+   * An activity environment running host {@code mac-1}'s activities over {@code driver}, with a
+   * ledger of these limits (VMs, cores, memory; resource checks on, a 10-minute reservation TTL) and
+   * a disk free buffer of 10 %.
+   */
+  public static TestActivityEnvironment hostEnvironment(VmDriver driver, int maxVms, int cpuCores, long memoryMb,
+      SecretSealer sealer, Supplier<HostResources> resources) {
+    CapacityLedger ledger = new CapacityLedger(
+        new CapacityLedger.Limits(maxVms, cpuCores, memoryMb, false, Duration.ofMinutes(10)), Clock.systemUTC());
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new HostActivitiesImpl("mac-1", driver, ledger, sealer, resources, CapacityListener.none(), 10));
+    return env;
+  }
+
   public static HostActivities hostStub(TestActivityEnvironment env) {
     return env.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))

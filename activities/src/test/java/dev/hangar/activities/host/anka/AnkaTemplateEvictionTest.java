@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hangar.activities.host.CapacityLedger;
-import dev.hangar.activities.host.CapacityListener;
 import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.HostActivitiesImpl;
 import dev.hangar.activities.host.HostResources;
@@ -20,7 +18,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -64,11 +61,8 @@ class AnkaTemplateEvictionTest {
   }
 
   void startHost() {
-    CapacityLedger ledger = new CapacityLedger(
-        new CapacityLedger.Limits(4, 16, 65536, false, Duration.ofMinutes(10)), Clock.systemUTC());
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new HostActivitiesImpl("mac-1", driver, ledger,
-        SecretSealer.fromBase64(SecretSealer.newKey()), this::resources, CapacityListener.none(), 10));
+    env = DriverTests.hostEnvironment(
+        driver, 4, 16, 65536, SecretSealer.fromBase64(SecretSealer.newKey()), this::resources);
     host = DriverTests.hostStub(env);
   }
 

@@ -36,7 +36,7 @@ class AnkaVmDriverTest extends VmDriverContractTest {
 
   @Override
   protected DriverTests.FakeState files() {
-    return new DriverTests.FakeState(fake.state);
+    return fake.files();
   }
 
   @Override

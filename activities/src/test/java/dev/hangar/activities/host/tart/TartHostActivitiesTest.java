@@ -4,8 +4,6 @@ import static dev.hangar.activities.host.DriverTests.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.hangar.activities.host.CapacityLedger;
-import dev.hangar.activities.host.CapacityListener;
 import dev.hangar.activities.host.DriverTests;
 import dev.hangar.activities.host.HostActivitiesImpl;
 import dev.hangar.activities.host.HostResources;
@@ -21,8 +19,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,11 +53,7 @@ class TartHostActivitiesTest {
     }
     driver = new TartVmDriver(fake.settings(null));
     // the ledger allows 3, so that the hypervisor's own limit of 2 is what refuses the third VM
-    CapacityLedger ledger = new CapacityLedger(
-        new CapacityLedger.Limits(3, 64, 262144, false, Duration.ofMinutes(10)), Clock.systemUTC());
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        new HostActivitiesImpl("mac-1", driver, ledger, sealer, this::resources, CapacityListener.none(), 10));
+    env = DriverTests.hostEnvironment(driver, 3, 64, 262144, sealer, this::resources);
     host = DriverTests.hostStub(env);
   }
 
