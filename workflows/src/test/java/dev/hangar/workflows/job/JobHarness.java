@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A time-skipping Temporal environment with the job workflow, fake GitHub and fake hosts, and the
@@ -170,11 +172,16 @@ final class JobHarness implements AutoCloseable {
   /** Polls the status query in real time (the test clock does not move meanwhile). */
   JobStatus awaitStatus(long jobId, Predicate<JobStatus> condition) {
     JobWorkflow stub = client.newWorkflowStub(JobWorkflow.class, Names.workflowId(jobId));
+    return poll(stub::status, condition, last -> "job " + jobId + " never reached the expected state; last: " + last);
+  }
+
+  /** Reads {@code read} every 20 ms of real time until {@code done} holds, for at most 20 s. */
+  private static <T> T poll(Supplier<T> read, Predicate<T> done, Function<T, String> failure) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    JobStatus last = null;
+    T last = null;
     while (System.nanoTime() < deadline) {
-      last = stub.status();
-      if (condition.test(last)) {
+      last = read.get();
+      if (done.test(last)) {
         return last;
       }
       try {
@@ -184,7 +191,7 @@ final class JobHarness implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("job " + jobId + " never reached the expected state; last: " + last);
+    throw new AssertionError(failure.apply(last));
   }
 
   /** Waits until the job's newest VM (the {@code ordinal}-th) has a runner waiting for a job. */
@@ -219,25 +226,14 @@ final class JobHarness implements AutoCloseable {
    * while the workflow's last task is still in flight.
    */
   void awaitClosed(long jobId) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      var status = client.getWorkflowServiceStubs().blockingStub()
-          .describeWorkflowExecution(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.workflowId(jobId)))
-              .build())
-          .getWorkflowExecutionInfo().getStatus();
-      if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("job " + jobId + " did not close in 20 s");
+    var describe = io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+        .setNamespace(client.getOptions().getNamespace())
+        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(Names.workflowId(jobId)))
+        .build();
+    poll(() -> client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(describe)
+            .getWorkflowExecutionInfo().getStatus(),
+        status -> status != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        status -> "job " + jobId + " did not close in 20 s; last status " + status);
   }
 
   JobOutcome result(long jobId) {
