@@ -2,12 +2,13 @@
 # Hangar's benchmarks: orchestration overhead, sustained throughput, a burst of queued jobs, GitHub
 # API calls per job and the processes' memory, on a real Temporal dev server with the real gateway
 # and worker-host processes (simulated VMs that start at once) and the GitHub emulator. Prints a
-# table and writes docs/benchmarks.md. Not part of ./scripts/test.sh. Meant to take under ten
-# minutes on a quiet two-core machine; longer on a busy one.
+# table and writes docs/benchmarks.md. Not part of ./scripts/test.sh. Takes about twenty
+# minutes on a two-core machine.
 #
 #   ./scripts/bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5] [--sustained-seconds 60]
 #                      [--inflight 40] [--burst 1000] [--queued 1000] [--job-ms 50]
 #                      [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr]
+#                      [--temporal-store memory|file]
 # --out is relative to the repository root (default docs/benchmarks.md). HANGAR_BENCH_MAVEN_ARGS adds
 # Maven arguments to the build (for example -o).
 #

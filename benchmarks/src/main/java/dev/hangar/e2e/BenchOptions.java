@@ -21,6 +21,8 @@ import java.util.List;
  * @param out the Markdown file the results are written to, relative to the repository root (the
  *     command runs in {@code benchmarks/}); none if {@code null}
  * @param jfr whether the gateway and hosts record a Java Flight Recording (written on exit)
+ * @param temporalInMemory whether the Temporal dev server keeps its state in memory (its own
+ *     default) rather than in a SQLite file
  */
 record BenchOptions(
     int hosts,
@@ -33,11 +35,12 @@ record BenchOptions(
     Duration jobDuration,
     int deliveryConcurrency,
     Path out,
-    boolean jfr) {
+    boolean jfr,
+    boolean temporalInMemory) {
 
   static final String USAGE = "usage: bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5]"
       + " [--sustained-seconds 60] [--inflight 40] [--burst 1000] [--queued 1000] [--job-ms 50]"
-      + " [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr]";
+      + " [--delivery-concurrency 16] [--out FILE | --no-doc] [--jfr] [--temporal-store memory|file]";
 
   BenchOptions {
     if (hosts < 1 || latencyJobs < 1 || latencyRate <= 0 || inflight < 1 || burst < 1 || queued < 0 || deliveryConcurrency < 1
@@ -58,6 +61,7 @@ record BenchOptions(
     int deliveryConcurrency = 16;
     Path out = Path.of("docs", "benchmarks.md");
     boolean jfr = false;
+    boolean temporalInMemory = true;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -73,12 +77,17 @@ record BenchOptions(
         case "--out" -> out = Path.of(value(args, ++i, arg));
         case "--no-doc" -> out = null;
         case "--jfr" -> jfr = true;
+        case "--temporal-store" -> temporalInMemory = switch (value(args, ++i, arg)) {
+          case "memory" -> true;
+          case "file" -> false;
+          default -> throw new IllegalArgumentException("--temporal-store is memory or file; " + USAGE);
+        };
         default -> throw new IllegalArgumentException("unknown option " + arg + "; " + USAGE);
       }
     }
     Path root = Path.of("..");
     return new BenchOptions(hosts, latencyJobs, latencyRate, sustained, inflight, burst, queued, jobDuration,
-        deliveryConcurrency, out == null ? null : root.resolve(out), jfr);
+        deliveryConcurrency, out == null ? null : root.resolve(out), jfr, temporalInMemory);
   }
 
   private static String value(List<String> args, int i, String option) {
@@ -101,6 +110,12 @@ record BenchOptions(
     return "./scripts/bench.sh --hosts " + hosts + " --latency-jobs " + latencyJobs + " --latency-rate "
         + (latencyRate == Math.rint(latencyRate) ? String.valueOf((long) latencyRate) : String.valueOf(latencyRate))
         + " --sustained-seconds " + sustained.toSeconds() + " --inflight " + inflight + " --burst " + burst + " --queued " + queued
-        + " --job-ms " + jobDuration.toMillis() + " --delivery-concurrency " + deliveryConcurrency;
+        + " --job-ms " + jobDuration.toMillis() + " --delivery-concurrency " + deliveryConcurrency
+        + " --temporal-store " + temporalStore();
+  }
+
+  /** Where the Temporal dev server keeps its state, as {@code --temporal-store} names it. */
+  String temporalStore() {
+    return temporalInMemory ? "memory" : "file";
   }
 }

@@ -45,6 +45,9 @@ final class Benchmark {
       if (options.jfr()) {
         recordFlights(stack);
       }
+      if (options.temporalInMemory()) {
+        stack.temporal.keepStateInMemory();
+      }
       stack.start();
       try (InProcessRunners runners = new InProcessRunners(stack.github, stack.hostRoots.values()).start()) {
         Scenarios scenarios = new Scenarios(stack, runners, options, report);

@@ -83,6 +83,9 @@ final class Report {
         .replace("{{command}}", options.commandLine())
         .replace("{{machine}}", machine.markdown())
         .replace("{{results}}", table())
+        .replace("{{temporalStore}}", options.temporalInMemory()
+            ? "in memory (`--temporal-store memory`, the dev server's own default)"
+            : "in a SQLite file (`--temporal-store file`)")
         .replace("{{deliveryConcurrency}}", Integer.toString(options.deliveryConcurrency()))
         .replace("{{gatewayJvmOptions}}", jvmOptions("webhook-gateway"))
         .replace("{{hostJvmOptions}}", jvmOptions("worker-host"));

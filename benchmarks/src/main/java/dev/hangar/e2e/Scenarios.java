@@ -30,6 +30,8 @@ final class Scenarios {
   static final long OVERHEAD_P99_MS = 250;
   static final double THROUGHPUT_PER_MIN = 600;
   static final long RSS_MB = 300;
+  /** The row of each scenario's processor time per job, by process ({@link CpuMeter}). */
+  private static final String CPU_PER_JOB = "processor time per job until the last finished, by process";
   /** How long a scenario's workflows may take to close after its last job finished. */
   private static final Duration SETTLE = Duration.ofSeconds(60);
 
@@ -57,6 +59,7 @@ final class Scenarios {
     String scenario = "overhead (" + options.latencyJobs() + " jobs at " + options.latencyRate() + "/s)";
     stack.github.calls().clear();
     long gapNanos = (long) (1e9 / options.latencyRate());
+    CpuMeter cpu = CpuMeter.start(stack);
     List<Long> ids = new ArrayList<>();
     long next = System.nanoTime();
     for (int i = 0; i < options.latencyJobs(); i++) {
@@ -68,6 +71,7 @@ final class Scenarios {
       next += gapNanos;
     }
     awaitFinished(ids, Duration.ofMinutes(5));
+    String cpuPerJob = cpu.perJob(ids.size()) + "; " + cpu.busy();
     awaitSettled(scenario, ids, SETTLE);
     Timeline t = timeline();
     Stats vm = Stats.of(t.between(ids, t.accepted(), t.events().vmStarted()));
@@ -80,6 +84,7 @@ final class Scenarios {
     report.add(scenario, "webhook accepted → runner took the job (GitHub in_progress)",
         Stats.of(t.between(ids, t.accepted(), runners.taken())).cell());
     vmsPerJob(scenario, ids, t);
+    report.add(scenario, CPU_PER_JOB, cpuPerJob);
     List<Long> events = ids.stream().limit(20)
         .map(id -> stack.describe(dev.hangar.workflows.Names.workflowId(id)).getHistoryLength()).sorted().toList();
     report.add(scenario, "Temporal history events per job (median of " + events.size() + ")",
@@ -92,6 +97,7 @@ final class Scenarios {
     String scenario = "sustained (" + options.inflight() + " in flight, " + options.sustained().toSeconds() + " s)";
     stack.github.calls().clear();
     Duration warm = Duration.ofSeconds(Math.min(10, options.sustained().toSeconds() / 4));
+    CpuMeter cpu = CpuMeter.start(stack);
     long start = System.nanoTime();
     long warmEnd = start + warm.toNanos();
     long end = start + options.sustained().toNanos();
@@ -109,9 +115,11 @@ final class Scenarios {
       Thread.sleep(10);
     }
     done = (int) ids.stream().filter(runners::finished).count();
+    String busy = cpu.busy();
     double minutes = (options.sustained().toNanos() - warm.toNanos()) / 60e9;
     double perMinute = (done - Math.max(0, finishedAtWarm)) / minutes;
     awaitFinished(ids, Duration.ofMinutes(5));
+    String cpuPerJob = cpu.perJob(ids.size()) + "; " + busy + " while jobs came";
     awaitSettled(scenario, ids, SETTLE);
     report.add(scenario, "jobs completed per minute (after " + warm.toSeconds() + " s warm-up)",
         String.format(java.util.Locale.ROOT, "%.0f", perMinute), "≥ " + (long) THROUGHPUT_PER_MIN,
@@ -120,6 +128,7 @@ final class Scenarios {
     report.add(scenario, "webhook accepted → VM started, under this load",
         Stats.of(t.between(ids, t.accepted(), t.events().vmStarted())).cell());
     vmsPerJob(scenario, ids, t);
+    report.add(scenario, CPU_PER_JOB, cpuPerJob);
     apiBudget(scenario, ids);
   }
 
@@ -132,9 +141,11 @@ final class Scenarios {
     String scenario = "burst (" + options.burst() + " jobs, " + options.hosts() + " hosts)";
     stack.github.calls().clear();
     int deliveriesBefore = stack.github.deliveries().size();
+    CpuMeter cpu = CpuMeter.start(stack);
     List<Long> ids = create(options.burst(), true);
     awaitFinished(ids, Duration.ofMinutes(10));
     Instant finished = Instant.now();
+    String cpuPerJob = cpu.perJob(ids.size()) + "; " + cpu.busy();
     awaitSettled(scenario, ids, SETTLE.multipliedBy(2));
     Timeline t = timeline();
     // Pickup is per job that a host claimed a VM for; a job that another job's runner took before
@@ -162,6 +173,7 @@ final class Scenarios {
     double minutes = Duration.between(firstAccepted, finished).toMillis() / 60_000.0;
     report.add(scenario, "first accepted → last job completed",
         String.format(java.util.Locale.ROOT, "%.1f s (%.0f jobs/min)", minutes * 60, ids.size() / minutes));
+    report.add(scenario, CPU_PER_JOB, cpuPerJob);
     List<Answers.Answer> answers = Answers.of(stack.github.deliveries().subList(deliveriesBefore, stack.github.deliveries().size()));
     report.add(scenario, "gateway answer time, all deliveries of the burst",
         Stats.of(answers.stream().map(Answers.Answer::took).toList()).cell()

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A real Temporal server: the Temporal CLI's dev server ({@code temporal server start-dev}) with
- * SQLite persistence in a file, so it can be stopped and started again with its state. The CLI comes
+ * SQLite persistence in a file, so it can be stopped and started again with its state, or, for the
+ * benchmark, in memory ({@link #keepStateInMemory()}). The CLI comes
  * from {@code -Dhangar.temporal.cli} (set by scripts/test.sh, which installs it) or PATH.
  */
 final class TemporalDevServer implements AutoCloseable {
@@ -25,6 +26,7 @@ final class TemporalDevServer implements AutoCloseable {
   private final int httpPort;
   private final int metricsPort;
   private Process process;
+  private boolean inMemory;
 
   TemporalDevServer(Path workDir) throws IOException {
     this.cli = findCli();
@@ -63,10 +65,17 @@ final class TemporalDevServer implements AutoCloseable {
         "--ip", "127.0.0.1",
         "--port", Integer.toString(port),
         "--ui-port", Integer.toString(uiPort),
-        "--db-filename", dbFile.toString(),
         "--http-port", Integer.toString(httpPort),
         "--metrics-port", Integer.toString(metricsPort),
         "--log-level", "warn"));
+    if (inMemory) {
+      if (process != null) {
+        throw new IllegalStateException("an in-memory dev server cannot start again with its state");
+      }
+    } else {
+      cmd.add("--db-filename");
+      cmd.add(dbFile.toString());
+    }
     // Job workflows carry Hangar's search attributes; the server must know them.
     for (var key : dev.hangar.workflows.HangarSearchAttributes.ALL) {
       cmd.add("--search-attribute");
@@ -99,6 +108,18 @@ final class TemporalDevServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("temporal dev server not ready within " + timeout + "; see " + log, last);
+  }
+
+  /**
+   * Before the first start: keep the state in memory, the dev server's own default, instead of in
+   * the SQLite file. Such a server cannot be started again with its state.
+   */
+  void keepStateInMemory() {
+    inMemory = true;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   /** Stops the server (SIGTERM) and waits for it to exit. Its SQLite file stays. */
