@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 
 /**
@@ -52,6 +53,14 @@ public class JobWorkflowImpl implements JobWorkflow {
   static final String SWAP_WINDOW_FOLLOWS_BACKLOG = "swap-window-follows-backlog";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, the backlog in both swap windows is the
+   * longest time the job's VMs took from claim to started VM (leaving out template pulls), not only
+   * the claim's wait: behind a backlog of VM starts, a partner's VM granted a host in time may
+   * still be many seconds from starting. See docs/architecture.md.
+   */
+  static final String SWAP_WINDOW_FOLLOWS_VM_STARTS = "swap-window-follows-vm-starts";
+
+  /**
    * Ends the result detail of every path that cancels the run on GitHub, in the same words: the
    * cancel's reach is GitHub's, not Hangar's choice, and every job of the run stops.
    */
@@ -84,6 +93,8 @@ public class JobWorkflowImpl implements JobWorkflow {
   private boolean swapAware;
   /** Whether the swap windows include the placement backlog ({@link #SWAP_WINDOW_FOLLOWS_BACKLOG}). */
   private boolean swapWindowFollowsBacklog;
+  /** Whether the swap windows' backlog runs to the VM start ({@link #SWAP_WINDOW_FOLLOWS_VM_STARTS}). */
+  private boolean swapWindowFollowsVmStarts;
   /** True while the job waits for the VM of a Hangar job that took its runner. */
   private boolean awaitingSwap;
 
@@ -146,6 +157,8 @@ public class JobWorkflowImpl implements JobWorkflow {
     swapAware = Workflow.getVersion(SWAP_AWARE, Workflow.DEFAULT_VERSION, 1) == 1;
     swapWindowFollowsBacklog =
         Workflow.getVersion(SWAP_WINDOW_FOLLOWS_BACKLOG, Workflow.DEFAULT_VERSION, 1) == 1;
+    swapWindowFollowsVmStarts =
+        Workflow.getVersion(SWAP_WINDOW_FOLLOWS_VM_STARTS, Workflow.DEFAULT_VERSION, 1) == 1;
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
@@ -204,14 +217,18 @@ public class JobWorkflowImpl implements JobWorkflow {
    * How long a swap partner's VM may take to reach a waiting job: a runner waits the registration
    * timeout for a job, and, from {@link #SWAP_WINDOW_FOLLOWS_BACKLOG} 1 on, a claim waits about as
    * long for a host as this job's claims have waited (its longest, never more than the maximum
-   * placement wait). At light load that is the registration timeout; behind a burst's backlog it
-   * grows with the backlog, so the partner's claim is not given up while it is still in line.
+   * placement wait); from {@link #SWAP_WINDOW_FOLLOWS_VM_STARTS} 1 on, a VM takes about as long
+   * from claim to started as this job's VMs have taken. At light load that is the registration
+   * timeout; behind a burst's backlog it grows with the backlog, so the partner's VM is not given
+   * up while it is still in line. A VM made instead would wait in the same line.
    */
   private Duration swapWindow() {
     if (!swapWindowFollowsBacklog) {
       return policy.registrationTimeout();
     }
-    long backlog = vms.stream().mapToLong(VmLife::placementWaitMillis).max().orElse(0);
+    ToLongFunction<VmLife> wait =
+        swapWindowFollowsVmStarts ? VmLife::vmStartWaitMillis : VmLife::placementWaitMillis;
+    long backlog = vms.stream().mapToLong(wait).max().orElse(0);
     return policy.registrationTimeout()
         .plus(Duration.ofMillis(Math.min(backlog, policy.maxPlacementWait().toMillis())));
   }

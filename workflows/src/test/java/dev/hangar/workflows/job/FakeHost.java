@@ -33,6 +33,8 @@ class FakeHost implements HostActivities {
   /** Whether every VM start fails, as a clone on a full disk would. */
   volatile boolean startsFail;
   volatile int peakVms;
+  /** Runs before each VM start, outside the host's lock: a test may make starts slow. */
+  volatile java.util.function.Consumer<String> beforeStart = vmName -> {};
 
   FakeHost(String hostId) {
     this.hostId = hostId;
@@ -47,7 +49,14 @@ class FakeHost implements HostActivities {
   }
 
   @Override
-  public synchronized VmInfo startVm(String vmName, TemplateRef template) {
+  public VmInfo startVm(String vmName, TemplateRef template) {
+    beforeStart.accept(vmName);
+    synchronized (this) {
+      return startVmNow(vmName);
+    }
+  }
+
+  private VmInfo startVmNow(String vmName) {
     if (startsFail) {
       throw ApplicationFailure.newFailure(
           "could not start VM " + vmName + " on " + hostId + ": No space left on device", Failures.HOST_IO);

@@ -305,26 +305,48 @@ class JobWorkflowTest {
         pause(Duration.ofSeconds(6)); // a placement queue with a 6 s backlog
       }
     };
-    h.start(job(53));
-    h.awaitRunnerUp(53, 1);
+    waitsForTheSwapPartnerTheRegistrationTimeoutPlusSixSeconds(53, "swap-window-follows-backlog");
+  }
+
+  /**
+   * With a 4 s registration timeout and a 6 s backlog behind the job's first VM: once another
+   * Hangar job ({@code jobId + 1}) takes that VM's runner, the job waits 4 s + 6 s for that job's
+   * VM, not 4 s, before it makes its next VM.
+   */
+  private void waitsForTheSwapPartnerTheRegistrationTimeoutPlusSixSeconds(long jobId, String history) {
+    long partner = jobId + 1;
+    h.start(job(jobId));
+    h.awaitRunnerUp(jobId, 1);
 
     long taken = System.nanoTime();
-    h.signal(53, inProgress(54, "hangar-53-1").ofHangarJob());
-    h.awaitStatus(53, s -> s.vms().get(0).servedJobId() != null);
-    // Past the registration timeout alone, the job still waits: job 54's VM is in the same line.
+    h.signal(jobId, inProgress(partner, Names.vmName(jobId, 1)).ofHangarJob());
+    h.awaitStatus(jobId, s -> s.vms().get(0).servedJobId() != null);
+    // Past the registration timeout alone, the job still waits: the partner's VM is in the same line.
     pause(Duration.ofSeconds(6).minusNanos(System.nanoTime() - taken));
-    assertThat(h.awaitStatus(53, s -> true).attempt()).isEqualTo(1);
-    assertThat(mac1.created).containsExactly("hangar-53-1");
+    assertThat(h.awaitStatus(jobId, s -> true).attempt()).isEqualTo(1);
+    assertThat(mac1.created).containsExactly(Names.vmName(jobId, 1));
 
     // No job started on any runner: after 4 s + 6 s the job makes its next VM.
-    h.awaitRunnerUp(53, 2);
+    h.awaitRunnerUp(jobId, 2);
     assertThat(Duration.ofNanos(System.nanoTime() - taken)).isGreaterThan(Duration.ofMillis(9_500));
-    h.signal(53, inProgress(53, "hangar-53-2"));
-    h.signal(53, completed(53, "hangar-53-2", "success"));
-    h.signal(53, completed(54, "hangar-53-1", "success"));
-    assertThat(h.result(53).vmsCreated()).isEqualTo(2);
+    h.signal(jobId, inProgress(jobId, Names.vmName(jobId, 2)));
+    h.signal(jobId, completed(jobId, Names.vmName(jobId, 2), "success"));
+    h.signal(jobId, completed(partner, Names.vmName(jobId, 1), "success"));
+    assertThat(h.result(jobId).vmsCreated()).isEqualTo(2);
     assertThat(mac1.vms).as("no VM left").isEmpty();
-    h.recordHistory(53, "swap-window-follows-backlog");
+    h.recordHistory(jobId, history);
+  }
+
+  @Test
+  void aJobWhoseVmStartWaitedBehindABacklogWaitsThatMuchLongerForItsSwapPartner() {
+    h = new JobHarness(mac1);
+    h.policy = JobHarness.policy(Duration.ofSeconds(4), null, null, null); // real time, as above
+    mac1.beforeStart = vmName -> {
+      if (vmName.equals("hangar-57-1")) {
+        pause(Duration.ofSeconds(6)); // granted at once, then 6 s in the line of VM starts
+      }
+    };
+    waitsForTheSwapPartnerTheRegistrationTimeoutPlusSixSeconds(57, "swap-window-follows-vm-starts");
   }
 
   @Test
