@@ -61,6 +61,14 @@ public class JobWorkflowImpl implements JobWorkflow {
   static final String SWAP_WINDOW_FOLLOWS_VM_STARTS = "swap-window-follows-vm-starts";
 
   /**
+   * Workflow.getVersion change id: from version 1 on, a job that GitHub started on another Hangar
+   * job's runner before it made any VM of its own makes one VM anyway and keeps it for that job,
+   * which now waits for it (the swap rule). Before, that job waited its whole swap window for a VM
+   * that never came and then made a second one. See docs/architecture.md.
+   */
+  static final String SWAP_PARTNER_GETS_A_VM = "swap-partner-gets-a-vm";
+
+  /**
    * Ends the result detail of every path that cancels the run on GitHub, in the same words: the
    * cancel's reach is GitHub's, not Hangar's choice, and every job of the run stops.
    */
@@ -159,6 +167,8 @@ public class JobWorkflowImpl implements JobWorkflow {
         Workflow.getVersion(SWAP_WINDOW_FOLLOWS_BACKLOG, Workflow.DEFAULT_VERSION, 1) == 1;
     swapWindowFollowsVmStarts =
         Workflow.getVersion(SWAP_WINDOW_FOLLOWS_VM_STARTS, Workflow.DEFAULT_VERSION, 1) == 1;
+    boolean swapPartnerGetsAVm =
+        Workflow.getVersion(SWAP_PARTNER_GETS_A_VM, Workflow.DEFAULT_VERSION, 1) == 1;
     JobOutcome.Result result = JobOutcome.Result.COMPLETED;
     String detail = "job completed";
     while (!own.startedOrCompleted()) {
@@ -179,6 +189,13 @@ public class JobWorkflowImpl implements JobWorkflow {
       awaitSwapPartner(vm);
     }
     boolean keepForSwap = swapAware && ranOnAnotherHangarJobsRunner();
+    if (keepForSwap && vms.isEmpty() && swapPartnerGetsAVm) {
+      // GitHub gave this job another Hangar job's runner before this job made a VM: that job now
+      // waits for this job's VM, so there must be one. It is kept for the swap like any other.
+      log.info("job {} started on runner {} before it made a VM; making one for that runner's job",
+          job.jobId(), own.runnerName());
+      startVm(template);
+    }
     if (!keepForSwap) {
       vms.forEach(VmLife::releaseIfUnclaimed);
     } else if (vms.stream().anyMatch(vm -> vm.state() == VmLife.State.CLAIMING)) {

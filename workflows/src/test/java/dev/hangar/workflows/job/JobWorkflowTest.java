@@ -268,6 +268,26 @@ class JobWorkflowTest {
   }
 
   @Test
+  void aJobStartedOnAnotherJobsRunnerBeforeItMadeAVmMakesOneForThatJob() {
+    h = new JobHarness(mac1);
+    h.start(job(62));
+    h.awaitRunnerUp(62, 1);
+
+    // Job 63 starts on job 62's runner before its own workflow has made any VM: the first event
+    // its workflow sees is in_progress. Job 62 now waits for job 63's VM, so job 63 makes one.
+    h.deliver(job(63), inProgress(63, "hangar-62-1"));
+    h.signal(62, inProgress(63, "hangar-62-1").ofHangarJob());
+    h.awaitRunnerUp(63, 1);
+    // GitHub gives it the oldest queued job, 62, long before 62's swap window ends.
+    h.sendLikeTheGateway(inProgress(62, "hangar-63-1"));
+    h.sendLikeTheGateway(completed(63, "hangar-62-1", "success"));
+    h.sendLikeTheGateway(completed(62, "hangar-63-1", "success"));
+
+    assertEachServedOnOneVmWithOneCall(62, 63);
+    h.recordHistory(63, "swap-partner-gets-a-vm");
+  }
+
+  @Test
   void whenTheSwapPartnersVmNeverComesTheJobMakesItsNextVmAfterTheRegistrationTimeout() {
     h = new JobHarness(mac1);
     h.start(job(45));
