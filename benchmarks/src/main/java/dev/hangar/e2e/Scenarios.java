@@ -85,6 +85,9 @@ final class Scenarios {
         Stats.of(t.between(ids, t.accepted(), runners.taken())).cell());
     vmsPerJob(scenario, ids, t);
     report.add(scenario, CPU_PER_JOB, cpuPerJob);
+    List<String> sample = ids.stream().limit(20).map(dev.hangar.workflows.Names::workflowId).toList();
+    report.add(scenario, "Temporal steps to the runner's start (median of " + sample.size() + " jobs)",
+        StepTimes.of(stack.client(), sample).cell());
     List<Long> events = ids.stream().limit(20)
         .map(id -> stack.describe(dev.hangar.workflows.Names.workflowId(id)).getHistoryLength()).sorted().toList();
     report.add(scenario, "Temporal history events per job (median of " + events.size() + ")",

@@ -1,0 +1,89 @@
+package dev.hangar.e2e;
+
+import com.google.protobuf.Timestamp;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where a job's time goes on its way to a running runner, from its Temporal history: each workflow
+ * task and each activity, split into waiting (scheduled until a worker started it) and running
+ * (started until completed, the completion included). The median of each over a set of jobs.
+ */
+final class StepTimes {
+
+  private static final String RUNNER_STARTED = "StartRunner";
+
+  private final Map<String, List<Duration>> waiting = new LinkedHashMap<>();
+  private final Map<String, List<Duration>> running = new LinkedHashMap<>();
+  private int jobs;
+
+  /** The steps of each workflow's history up to its first runner start. */
+  static StepTimes of(WorkflowClient client, List<String> workflowIds) {
+    StepTimes times = new StepTimes();
+    for (String workflowId : workflowIds) {
+      times.add(client.fetchHistory(workflowId).getEvents());
+    }
+    return times;
+  }
+
+  private void add(List<HistoryEvent> events) {
+    jobs++;
+    Map<Long, HistoryEvent> byId = new HashMap<>();
+    for (HistoryEvent e : events) {
+      byId.put(e.getEventId(), e);
+      if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        HistoryEvent started = byId.get(e.getWorkflowTaskCompletedEventAttributes().getStartedEventId());
+        HistoryEvent scheduled = byId.get(started.getWorkflowTaskStartedEventAttributes().getScheduledEventId());
+        record("workflow task", scheduled, started, e);
+      } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+        var done = e.getActivityTaskCompletedEventAttributes();
+        HistoryEvent scheduled = byId.get(done.getScheduledEventId());
+        String type = scheduled.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        record(type, scheduled, byId.get(done.getStartedEventId()), e);
+        if (type.equals(RUNNER_STARTED)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void record(String step, HistoryEvent scheduled, HistoryEvent started, HistoryEvent completed) {
+    waiting.computeIfAbsent(step, s -> new ArrayList<>()).add(between(scheduled, started));
+    running.computeIfAbsent(step, s -> new ArrayList<>()).add(between(started, completed));
+  }
+
+  private static Duration between(HistoryEvent from, HistoryEvent to) {
+    return Duration.between(instant(from.getEventTime()), instant(to.getEventTime()));
+  }
+
+  private static java.time.Instant instant(Timestamp t) {
+    return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  /** How many of a step a job has: a whole number, or to two decimals when only some jobs have it. */
+  private String perJob(int steps) {
+    return steps % jobs == 0
+        ? Integer.toString(steps / jobs)
+        : String.format(Locale.ROOT, "%.2f", (double) steps / jobs);
+  }
+
+  /**
+   * For a table cell: {@code workflow task ×3 waiting 30 + running 40 ms; ClaimHost ×1 ...}, the
+   * medians, steps in the order they first happen.
+   */
+  String cell() {
+    return waiting.keySet().stream()
+        .map(step -> String.format(Locale.ROOT, "%s ×%s: waiting %d + running %d ms", step,
+            perJob(waiting.get(step).size()), Stats.of(waiting.get(step)).p50(), Stats.of(running.get(step)).p50()))
+        .collect(Collectors.joining("; "));
+  }
+}
