@@ -2,7 +2,7 @@
 # Hangar's benchmarks: orchestration overhead, sustained throughput, a burst of queued jobs, GitHub
 # API calls per job and the processes' memory, on a real Temporal dev server with the real gateway
 # and worker-host processes (simulated VMs that start at once) and the GitHub emulator. Prints a
-# table and writes docs/benchmarks.md. Not part of ./scripts/test.sh. Takes about twenty
+# table and writes docs/benchmarks.md. Not part of ./scripts/test.sh. Takes about seven
 # minutes on a two-core machine.
 #
 #   ./scripts/bench.sh [--hosts 4] [--latency-jobs 200] [--latency-rate 5] [--sustained-seconds 60]

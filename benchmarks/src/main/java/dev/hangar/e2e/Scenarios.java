@@ -221,11 +221,13 @@ final class Scenarios {
     report.add(scenario, "hosts started (all healthy in " + Duration.between(starting, allUp).toSeconds()
         + " s) → every job claimed", Duration.between(starting, claims.get(claims.size() - 1)).toMillis() + " ms, "
         + claims.size() + " claims");
-    report.add(scenario, "pickup interval (fleet, between two claims), " + window + " claims with "
-        + (jobs - firstAfterAllUp) + " jobs waiting", String.format(java.util.Locale.ROOT, "%.1f ms", deep));
-    double ratio = deep == 0 ? Double.POSITIVE_INFINITY : shallow / deep;
     report.add(scenario, "pickup interval, last " + window + " claims (" + (window + 1) + " jobs waiting or fewer)",
-        String.format(java.util.Locale.ROOT, "%.1f ms; ratio %.2f", shallow, ratio), "≤ 2×", ratio <= 2);
+        String.format(java.util.Locale.ROOT, "%.1f ms", shallow));
+    // The target: a pickup with the queue deep costs at most twice one with it nearly empty.
+    double ratio = shallow == 0 ? Double.POSITIVE_INFINITY : deep / shallow;
+    report.add(scenario, "pickup interval (fleet, between two claims), " + window + " claims with "
+        + (jobs - firstAfterAllUp) + " jobs waiting (ratio to the last claims' interval)",
+        String.format(java.util.Locale.ROOT, "%.1f ms; ratio %.2f", deep, ratio), "≤ 2×", ratio <= 2);
     report.add(scenario, "VMs started per job", String.format(java.util.Locale.ROOT, "%.2f",
         (double) t.events().vmsFor(ids) / ids.size()));
     apiBudget(scenario, ids);
@@ -270,8 +272,8 @@ final class Scenarios {
 
   private void memory(String scenario) throws java.io.IOException {
     Machine.Rss gateway = Machine.Rss.of(stack.gateway.pid());
-    report.add(scenario, "gateway resident memory after (peak)", gateway.residentMb() + " MiB (" + gateway.peakMb() + ")",
-        "≤ " + RSS_MB + " MB", gateway.peakMb() <= RSS_MB);
+    report.add(scenario, "gateway resident memory after (peak)", gateway.residentMb() + " MiB (" + gateway.peakMb()
+        + " MiB = " + megabytes(gateway.peakMb()) + " MB)", "≤ " + RSS_MB + " MB", megabytes(gateway.peakMb()) <= RSS_MB);
     long worst = 0;
     long worstPeak = 0;
     for (AppProcess host : stack.hosts) {
@@ -280,7 +282,13 @@ final class Scenarios {
       worstPeak = Math.max(worstPeak, rss.peakMb());
     }
     report.add(scenario, "worker-host resident memory after (peak), largest of " + stack.hosts.size(),
-        worst + " MiB (" + worstPeak + ")", "≤ " + RSS_MB + " MB", worstPeak <= RSS_MB);
+        worst + " MiB (" + worstPeak + " MiB = " + megabytes(worstPeak) + " MB)", "≤ " + RSS_MB + " MB",
+        megabytes(worstPeak) <= RSS_MB);
+  }
+
+  /** The target is in megabytes (10⁶ bytes); /proc reports kibibytes. */
+  private static long megabytes(long mebibytes) {
+    return Math.round(mebibytes * 1.048576);
   }
 
   /** GitHub REST calls during the scenario per job that succeeded, and which endpoints. */
