@@ -50,7 +50,6 @@ public final class DriverTests {
     }
   }
 
-  /** A stub of the host activities that tries each call once. */
   /**
    * An activity environment running host {@code mac-1}'s activities over {@code driver}, with a
    * ledger of these limits (VMs, cores, memory; resource checks on, a 10-minute reservation TTL) and
@@ -66,6 +65,7 @@ public final class DriverTests {
     return env;
   }
 
+  /** A stub of the host activities that tries each call once. */
   public static HostActivities hostStub(TestActivityEnvironment env) {
     return env.newActivityStub(HostActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
