@@ -25,33 +25,44 @@ final class CpuMeter {
     this.startNanos = System.nanoTime();
   }
 
-  /** Starts measuring now. The hosts must not restart before {@link #perJob}. */
+  /** Starts measuring now. The hosts must not restart before the last {@link #read}. */
   static CpuMeter start(HangarStack stack) {
     return new CpuMeter(stack);
   }
 
-  /** Processor milliseconds per job of each part since the start, and of all of them. */
-  String perJob(int jobs) {
-    Map<String, Long> spent = spent();
-    long total = spent.values().stream().mapToLong(Long::longValue).sum();
-    String parts = spent.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), (double) e.getValue() / jobs))
-        .collect(Collectors.joining(", "));
-    return String.format(Locale.ROOT, "%s ms; total %.0f ms a job", parts, (double) total / jobs);
-  }
-
-  /** How busy the machine's cores were with the whole stack since the start, in percent. */
-  String busy() {
-    double wallMillis = (System.nanoTime() - startNanos) / 1e6;
-    long total = spent().values().stream().mapToLong(Long::longValue).sum();
-    int cores = Runtime.getRuntime().availableProcessors();
-    return String.format(Locale.ROOT, "the %d cores %.0f%% busy", cores, 100.0 * total / (wallMillis * cores));
-  }
-
-  private Map<String, Long> spent() {
+  /** What each part has spent since the start, as of now. */
+  Reading read() {
     Map<String, Long> spent = new LinkedHashMap<>();
     sample(stack).forEach((part, millis) -> spent.put(part, millis - startMillis.getOrDefault(part, 0L)));
-    return spent;
+    return new Reading(spent, (System.nanoTime() - startNanos) / 1e6);
+  }
+
+  /**
+   * Processor time spent since the start.
+   *
+   * @param spent processor milliseconds of each part, in the order gateway, hosts, Temporal,
+   *     emulator and runners
+   * @param wallMillis the time that passed meanwhile
+   */
+  record Reading(Map<String, Long> spent, double wallMillis) {
+
+    /** Processor milliseconds per job of each part, and of all of them. */
+    String perJob(int jobs) {
+      String parts = spent.entrySet().stream()
+          .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), (double) e.getValue() / jobs))
+          .collect(Collectors.joining(", "));
+      return String.format(Locale.ROOT, "%s ms; total %.0f ms a job", parts, (double) total() / jobs);
+    }
+
+    /** How busy the machine's cores were with the whole stack, in percent. */
+    String busy() {
+      int cores = Runtime.getRuntime().availableProcessors();
+      return String.format(Locale.ROOT, "the %d cores %.0f%% busy", cores, 100.0 * total() / (wallMillis * cores));
+    }
+
+    private long total() {
+      return spent.values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   private static Map<String, Long> sample(HangarStack stack) {

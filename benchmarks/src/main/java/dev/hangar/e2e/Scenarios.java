@@ -71,7 +71,8 @@ final class Scenarios {
       next += gapNanos;
     }
     awaitFinished(ids, Duration.ofMinutes(5));
-    String cpuPerJob = cpu.perJob(ids.size()) + "; " + cpu.busy();
+    CpuMeter.Reading used = cpu.read();
+    String cpuPerJob = used.perJob(ids.size()) + "; " + used.busy();
     awaitSettled(scenario, ids, SETTLE);
     Timeline t = timeline();
     Stats vm = Stats.of(t.between(ids, t.accepted(), t.events().vmStarted()));
@@ -88,8 +89,7 @@ final class Scenarios {
     List<String> sample = ids.stream().limit(20).map(dev.hangar.workflows.Names::workflowId).toList();
     report.add(scenario, "Temporal steps to the runner's start (median of " + sample.size() + " jobs)",
         StepTimes.of(stack.client(), sample).cell());
-    List<Long> events = ids.stream().limit(20)
-        .map(id -> stack.describe(dev.hangar.workflows.Names.workflowId(id)).getHistoryLength()).sorted().toList();
+    List<Long> events = sample.stream().map(id -> stack.describe(id).getHistoryLength()).sorted().toList();
     report.add(scenario, "Temporal history events per job (median of " + events.size() + ")",
         Long.toString(events.get(events.size() / 2)));
     apiBudget(scenario, ids);
@@ -118,11 +118,11 @@ final class Scenarios {
       Thread.sleep(10);
     }
     done = (int) ids.stream().filter(runners::finished).count();
-    String busy = cpu.busy();
+    String busy = cpu.read().busy();
     double minutes = (options.sustained().toNanos() - warm.toNanos()) / 60e9;
     double perMinute = (done - Math.max(0, finishedAtWarm)) / minutes;
     awaitFinished(ids, Duration.ofMinutes(5));
-    String cpuPerJob = cpu.perJob(ids.size()) + "; " + busy + " while jobs came";
+    String cpuPerJob = cpu.read().perJob(ids.size()) + "; " + busy + " while jobs came";
     awaitSettled(scenario, ids, SETTLE);
     report.add(scenario, "jobs completed per minute (after " + warm.toSeconds() + " s warm-up)",
         String.format(java.util.Locale.ROOT, "%.0f", perMinute), "≥ " + (long) THROUGHPUT_PER_MIN,
@@ -148,7 +148,8 @@ final class Scenarios {
     List<Long> ids = create(options.burst(), true);
     awaitFinished(ids, Duration.ofMinutes(10));
     Instant finished = Instant.now();
-    String cpuPerJob = cpu.perJob(ids.size()) + "; " + cpu.busy();
+    CpuMeter.Reading used = cpu.read();
+    String cpuPerJob = used.perJob(ids.size()) + "; " + used.busy();
     awaitSettled(scenario, ids, SETTLE.multipliedBy(2));
     Timeline t = timeline();
     // Pickup is per job that a host claimed a VM for; a job that another job's runner took before

@@ -5,6 +5,7 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,8 +66,8 @@ final class StepTimes {
     return Duration.between(instant(from.getEventTime()), instant(to.getEventTime()));
   }
 
-  private static java.time.Instant instant(Timestamp t) {
-    return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  private static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   /** How many of a step a job has: a whole number, or to two decimals when only some jobs have it. */
