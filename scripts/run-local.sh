@@ -89,13 +89,15 @@ wait_http() { # name url
 
 echo "starting Temporal dev server (Web UI http://localhost:8233)..." >&2
 # Hangar's search attributes (dev.hangar.workflows.HangarSearchAttributes; SearchAttributesDocTest
-# checks this list), so the Web UI can find jobs by repository, host, phase...
+# checks this list), so the Web UI can find jobs by repository, host, phase..., and the keys of
+# deploy/temporal/dynamicconfig.yaml as flags (TemporalDynamicConfigTest checks them).
 "$TEMPORAL_CLI" server start-dev --ip 127.0.0.1 --port 7233 --ui-port 8233 \
   --db-filename "$STATE/temporal.db" --log-level warn \
   --search-attribute HangarOwner=Keyword --search-attribute HangarRepo=Keyword \
   --search-attribute HangarTemplate=Keyword --search-attribute HangarHost=Keyword \
   --search-attribute HangarPhase=Keyword --search-attribute HangarAttempt=Int \
   --search-attribute HangarConclusion=Keyword \
+  --dynamic-config-value history.transferProcessorMaxPollRPS=200 \
   > "$STATE/logs/temporal.log" 2>&1 &
 PIDS+=($!)
 wait_http temporal http://127.0.0.1:8233/

@@ -1,5 +1,8 @@
 package dev.hangar.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
@@ -9,14 +12,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real Temporal server: the Temporal CLI's dev server ({@code temporal server start-dev}) with
  * SQLite persistence in a file, so it can be stopped and started again with its state, or, for the
- * benchmark, in memory ({@link #keepStateInMemory()}). The CLI comes
- * from {@code -Dhangar.temporal.cli} (set by scripts/test.sh, which installs it) or PATH.
+ * benchmark, in memory ({@link #keepStateInMemory()}). It runs with the dynamic configuration Hangar
+ * ships for its Temporal clusters ({@value #DYNAMIC_CONFIG}). The CLI comes from
+ * {@code -Dhangar.temporal.cli} (set by scripts/test.sh, which installs it) or PATH.
  */
 final class TemporalDevServer implements AutoCloseable {
+
+  /** Temporal's dynamic configuration for a Hangar cluster, relative to the repository's root. */
+  static final String DYNAMIC_CONFIG = "deploy/temporal/dynamicconfig.yaml";
 
   private final String cli;
   private final Path dbFile;
@@ -68,6 +76,7 @@ final class TemporalDevServer implements AutoCloseable {
         "--http-port", Integer.toString(httpPort),
         "--metrics-port", Integer.toString(metricsPort),
         "--log-level", "warn"));
+    cmd.addAll(dynamicConfigFlags(Path.of("..").resolve(DYNAMIC_CONFIG)));
     if (inMemory) {
       if (process != null) {
         throw new IllegalStateException("an in-memory dev server cannot start again with its state");
@@ -83,6 +92,26 @@ final class TemporalDevServer implements AutoCloseable {
     }
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     awaitReady(Duration.ofSeconds(60));
+  }
+
+  /**
+   * The dev server's form of a dynamic configuration file: {@code --dynamic-config-value KEY=VALUE}
+   * for each key, the value as JSON. The flag has no constraints, so a key with constraints, or with
+   * more than one value, is refused rather than applied to everything.
+   */
+  static List<String> dynamicConfigFlags(Path file) throws IOException {
+    JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    List<String> flags = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> key : config.properties()) {
+      JsonNode values = key.getValue();
+      if (!values.isArray() || values.size() != 1 || values.get(0).size() != 1 || !values.get(0).has("value")) {
+        throw new IllegalStateException(file + ": " + key.getKey()
+            + " must have exactly one value without constraints to be a dev server flag");
+      }
+      flags.add("--dynamic-config-value");
+      flags.add(key.getKey() + "=" + values.get(0).get("value"));
+    }
+    return flags;
   }
 
   private void awaitReady(Duration timeout) throws InterruptedException {
