@@ -1,6 +1,7 @@
 package dev.hangar.e2e;
 
 import com.google.protobuf.Timestamp;
+import dev.hangar.workflows.Names;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -17,11 +18,13 @@ import java.util.stream.Collectors;
 /**
  * Where a job's time goes on its way to a running runner, from its Temporal history: each workflow
  * task and each activity, split into waiting (scheduled until a worker started it) and running
- * (started until completed, the completion included). The median of each over a set of jobs.
+ * (started until completed, the completion included). The median of each over a set of jobs. Also
+ * when each job's VM start was issued on a host, which only the history knows.
  */
 final class StepTimes {
 
   private static final String RUNNER_STARTED = "StartRunner";
+  private static final String VM_STARTED = "StartVm";
 
   private final Map<String, List<Duration>> waiting = new LinkedHashMap<>();
   private final Map<String, List<Duration>> running = new LinkedHashMap<>();
@@ -34,6 +37,29 @@ final class StepTimes {
       times.add(client.fetchHistory(workflowId).getEvents());
     }
     return times;
+  }
+
+  /**
+   * For each job, when Temporal handed its first VM start to a host (the {@code StartVm} activity
+   * task's start): the instant the VM start was issued on a host. Jobs whose history has none (their
+   * job went to another Hangar job's runner first) are left out.
+   */
+  static Map<Long, Instant> vmStartIssued(WorkflowClient client, List<Long> jobIds) {
+    Map<Long, Instant> issued = new HashMap<>();
+    for (Long jobId : jobIds) {
+      Map<Long, HistoryEvent> scheduled = new HashMap<>();
+      for (HistoryEvent e : client.fetchHistory(Names.workflowId(jobId)).getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+          scheduled.put(e.getEventId(), e);
+        } else if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+            && VM_STARTED.equals(scheduled.get(e.getActivityTaskStartedEventAttributes().getScheduledEventId())
+                .getActivityTaskScheduledEventAttributes().getActivityType().getName())) {
+          issued.put(jobId, instant(e.getEventTime()));
+          break;
+        }
+      }
+    }
+    return issued;
   }
 
   private void add(List<HistoryEvent> events) {
