@@ -403,8 +403,9 @@ final class VmLife {
   /**
    * How long this VM took from its claim to a started VM, leaving out a finished template pull:
    * until started, or so far while it is claimed or being prepared (a pull still running counts);
-   * for a VM that never started, what its claim waited. The job's view of how far behind the whole line of VM starts is, the
-   * placement queue and the workflow steps and host calls after it alike.
+   * for a VM that never started, what its claim waited. The job's view of how far behind the
+   * whole line of VM starts is, the placement queue and the workflow steps and host calls after
+   * it alike.
    */
   long vmStartWaitMillis() {
     if (vmStartedMillis > 0) {
